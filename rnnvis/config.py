@@ -12,6 +12,8 @@ from typing import Any, Optional
 
 import yaml
 
+from .errors import UserError
+
 __all__ = [
     "ConfigError",
     "DataConfig",
@@ -35,7 +37,7 @@ FILE_DATASETS = ("text", "csv")
 SPLITS = ("train", "valid", "test")
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError):
     """A config is invalid. ``errors`` holds one line per problem, each naming file and key."""
 
     def __init__(self, errors: list[str]):
