@@ -193,7 +193,8 @@ def _type_name(tp) -> str:
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         return _type_name(args[0]) + " or null"
     if origin is list:
-        return f"a list of {_type_name(typing.get_args(tp)[0])}s"
+        item = {int: "integers", float: "numbers", str: "strings"}.get(typing.get_args(tp)[0], "values")
+        return f"a list of {item}"
     if origin is dict:
         return "a mapping"
     if dataclasses.is_dataclass(tp):

@@ -97,7 +97,7 @@ class _Steps:
             states = [tf.TensorSpec([None, u], tf.float32)
                       for u in cfg.model.layers for _ in range(2 if cfg.model.cell == "lstm" else 1)]
             sig = [spec, spec, states]
-            self.train_step = tf.function(self._lm_train, input_signature=sig)
+            self.train_step = tf.function(self._lm_train, input_signature=sig, jit_compile=True)
             self.eval_step = tf.function(self._lm_eval, input_signature=sig)
         else:
             sig = [spec, tf.TensorSpec([None], tf.int32)]
