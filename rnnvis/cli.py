@@ -110,6 +110,50 @@ def cmd_demo(args) -> int:
     return cmd_models(args)
 
 
+def _nonneg_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
+    return value
+
+
+def cmd_evaluate(args) -> int:
+    """Record a model's states over a split; store states and per-word responses."""
+    from .evaluation import evaluate_model
+
+    if args.max_tokens == 0:
+        raise UserError("--max-tokens: got 0; expected a positive integer (or leave it out)")
+    s = evaluate_model(args.name, args.split, args.max_tokens, store=not args.no_store,
+                       dtype=args.dtype, progress=not args.quiet, force=args.force)
+    if s.reused:
+        print(f"{args.name}: evaluation is up to date ({s.path}, {s.tokens:,} tokens)")
+    else:
+        extra = ", ".join(f"{k} {v:.4g}" for k, v in s.metrics.items()
+                          if k in ("perplexity", "accuracy"))
+        print(f"{args.name}: recorded {s.tokens:,} tokens in {s.seconds:.1f} s "
+              f"({s.tokens / max(s.seconds, 1e-9):,.0f} tok/s){', ' + extra if extra else ''} -> {s.path}")
+    return 0
+
+
+def cmd_graph(args) -> int:
+    """Export the bipartite word-unit graph of one layer and state kind."""
+    from .evaluation import open_evaluation
+    from .graph import bipartite_graph, write_graph
+
+    ev = open_evaluation(args.name, args.split)
+    res = ev.responses(args.layer, args.state)
+    ids = res.top_words(args.words)
+    words = [ev.tm.vocab.words[i] for i in ids]
+    g = bipartite_graph(res.mean[ids], words, threshold=args.threshold, top_k=args.top_k,
+                        layer=args.layer, kind=args.state)
+    write_graph(g, args.out)
+    print(f"wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     p = _Parser(prog="manage.py", description="rnnvis: train recurrent models and see what their "
@@ -135,6 +179,34 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("models", help="list stored models with status and metrics",
                        description="A table of stored models.")
     s.set_defaults(func=cmd_models)
+
+    s = sub.add_parser("evaluate", help="record every state of a trained model over a split",
+                       description="Run a trained model over a split; store hidden/cell states "
+                       "and gates (HDF5) and each unit's expected response to each word.")
+    s.add_argument("name", help="model name (see `models`)")
+    s.add_argument("--split", choices=("train", "valid", "test"), help="default: the config's")
+    s.add_argument("--max-tokens", type=_nonneg_int, metavar="N", help="stop after N tokens")
+    s.add_argument("--no-store", action="store_true",
+                   help="keep only the per-word aggregates, not per-token states")
+    s.add_argument("--dtype", choices=("float16", "float32"), default="float16",
+                   help="precision of stored states (default float16)")
+    s.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.set_defaults(func=cmd_evaluate)
+
+    s = sub.add_parser("graph", help="export the bipartite word-unit graph (GraphML or JSON)",
+                       description="Export words x units of one layer as a bipartite graph "
+                       "with signed edge weights s_i(w).")
+    s.add_argument("name", help="model name")
+    s.add_argument("--layer", type=_nonneg_int, default=0, help="layer, from 0 (default 0)")
+    s.add_argument("--state", default="h", help="h, c or a gate (default h)")
+    s.add_argument("--split", choices=("train", "valid", "test"), help="default: the config's")
+    s.add_argument("--words", type=_positive, default=500, metavar="K",
+                   help="the K most frequent words (default 500)")
+    s.add_argument("--top-k", type=_positive, metavar="K", help="keep the K strongest edges per word")
+    s.add_argument("--threshold", type=float, default=0.0, help="drop edges with |s| below this")
+    s.add_argument("--out", required=True, metavar="FILE", help="output .graphml or .json")
+    s.set_defaults(func=cmd_graph)
 
     s = sub.add_parser("demo", help="train the demo models if missing (what `make demo` runs)",
                        description="Train the demo models if they are missing, then list them.")

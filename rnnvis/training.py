@@ -7,6 +7,7 @@ continues after the last finished epoch, even after a ``kill -9``.
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass
 
@@ -19,6 +20,8 @@ from .models import build_model, keras, zero_states
 from .store import ModelDir
 
 import tensorflow as tf  # noqa: E402  (after keras, which selects the backend)
+
+JIT = os.environ.get("RNNVIS_JIT", "1") == "1"
 
 __all__ = ["train", "evaluate", "lm_batches", "class_batches", "make_optimizer", "TrainResult"]
 
@@ -97,8 +100,8 @@ class _Steps:
             states = [tf.TensorSpec([None, u], tf.float32)
                       for u in cfg.model.layers for _ in range(2 if cfg.model.cell == "lstm" else 1)]
             sig = [spec, spec, states]
-            self.train_step = tf.function(self._lm_train, input_signature=sig, jit_compile=True)
-            self.eval_step = tf.function(self._lm_eval, input_signature=sig)
+            self.train_step = tf.function(self._lm_train, input_signature=sig, jit_compile=JIT)
+            self.eval_step = tf.function(self._lm_eval, input_signature=sig, jit_compile=JIT)
         else:
             sig = [spec, tf.TensorSpec([None], tf.int32)]
             self.train_step = tf.function(self._cls_train, input_signature=sig)
@@ -140,7 +143,9 @@ class _Steps:
 def _progress(total, desc, enabled):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, unit="tok", unit_scale=True, disable=not enabled,
+    # disable=None: bars only on a terminal, so logs and CI output stay readable
+    return tqdm(total=total, desc=desc, unit="tok", unit_scale=True,
+                disable=None if enabled else True,
                 dynamic_ncols=True, leave=False)
 
 
@@ -311,7 +316,11 @@ def train(cfg: ModelConfig, corpus, mdir: ModelDir, *, resume: bool = False,
         model.load_weights(best_path)
     metrics = {"best_epoch": state["best_epoch"], "epochs": state["epochs_done"]}
     for split in ("valid", "test"):
-        res = _evaluate(steps, corpus, split, progress, max_steps)
+        if split == "valid" and state["best_epoch"] == len(history) and not stopped_early:
+            last = history[-1]  # the best weights are the last ones: valid is already known
+            res = {k[len("valid_"):]: v for k, v in last.items() if k.startswith("valid_")}
+        else:
+            res = _evaluate(steps, corpus, split, progress, max_steps)
         metrics.update({f"{split}_{k}": v for k, v in res.items() if k not in ("tokens", "seconds")})
     with atomic_path(mdir.weights_path, suffix=".weights.h5") as tmp:
         model.save_weights(tmp)

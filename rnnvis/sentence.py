@@ -1,0 +1,69 @@
+"""Sentence evaluation: any typed text -> per-token states, updates and gates of every layer."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import UserError
+from .manager import TrainedModel
+
+__all__ = ["evaluate_text", "to_json", "TextTooLong", "MAX_TOKENS"]
+
+MAX_TOKENS = 2000
+
+
+class TextTooLong(UserError):
+    """The text has more tokens than allowed (the API answers 413)."""
+
+
+def evaluate_text(tm: TrainedModel, text: str, max_tokens: int = MAX_TOKENS,
+                  fields: tuple[str, ...] | None = None) -> dict:
+    """Tokenise ``text`` as the model's corpus was, run it from the zero state, and return
+    tokens, OOV flags and per layer the states, their updates (``d<key>``) and the gates."""
+    from .data import tokenizer_for
+    from .recording import get_recorder
+
+    if not isinstance(text, str) or not text.strip():
+        raise UserError("text: got an empty text; type at least one word")
+    tokens = tokenizer_for(tm.config.data)(text)
+    if not tokens:
+        raise UserError("text: no tokens found in the text")
+    if len(tokens) > max_tokens:
+        raise TextTooLong(f"text: got {len(tokens)} tokens; at most {max_tokens} are allowed")
+    ids = tm.vocab.encode(tokens)
+    unk = tm.vocab.words[1]
+    oov = [(int(i) == 1 and t != unk) for i, t in zip(ids, tokens)]
+    if all(oov):
+        raise UserError("text: every word is out of the vocabulary; try words from the corpus")
+    rec = get_recorder(tm.model, tm.config).record_text(ids, fields=fields)
+    layers = []
+    for arrays in rec.layers:
+        out = {}
+        for key, arr in arrays.items():
+            if key.endswith("_prev"):
+                continue
+            out[key] = arr
+            if f"{key}_prev" in arrays:
+                out[f"d{key}"] = arr - arrays[f"{key}_prev"]
+        layers.append(out)
+    result = {"tokens": tokens, "ids": ids.tolist(), "oov": oov, "layers": layers}
+    if rec.next_prob is not None:
+        result["next_prob"] = rec.next_prob
+    if rec.class_probs is not None:
+        result["class_probs"] = rec.class_probs[0]
+    return result
+
+
+def to_json(value, decimals: int = 4):
+    """``value`` with arrays as rounded nested lists and NaN/inf as None, ready for JSON."""
+    if isinstance(value, np.ndarray):
+        return to_json(np.round(value.astype(np.float64), decimals).tolist(), decimals)
+    if isinstance(value, dict):
+        return {k: to_json(v, decimals) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v, decimals) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if np.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
