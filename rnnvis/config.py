@@ -178,6 +178,18 @@ class ModelConfig:
         """Folder that relative data paths are resolved against."""
         return Path(self.source).resolve().parent if self.source else Path.cwd()
 
+    def with_absolute_paths(self) -> "ModelConfig":
+        """A copy whose data file paths are absolute (for snapshots stored elsewhere)."""
+        d = self.data
+
+        def resolve(p):
+            return str((self.base_dir / p).resolve())
+
+        data = dataclasses.replace(
+            d, path=resolve(d.path) if d.path else None,
+            paths={k: resolve(v) for k, v in d.paths.items()} if d.paths else None)
+        return dataclasses.replace(self, data=data)
+
     def to_dict(self) -> dict:
         """Plain dict, as it would be written in YAML (without internal fields)."""
         out = dataclasses.asdict(self)

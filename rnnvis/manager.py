@@ -33,7 +33,7 @@ def train_from_config(path: str | os.PathLike, *, resume: bool = False, force: b
                       epochs: int | None = None, max_steps: int | None = None,
                       progress: bool = True, log=print):
     """Validate the config at ``path``, load its corpus, train, and store everything under its name."""
-    cfg = load_config(path)
+    cfg = load_config(path).with_absolute_paths()
     mdir = model_dir(cfg.name)
     if resume and force:
         raise UserError("use either --resume or --force, not both")
