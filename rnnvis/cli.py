@@ -91,8 +91,60 @@ def format_table(rows: list[dict]) -> str:
                      + [fmt.format(*map(str, line)) for line in lines])
 
 
+def cmd_serve(args) -> int:
+    """Serve the API and the browser views with waitress."""
+    import waitress
+
+    from server import create_app
+
+    app = create_app()
+    print(f"rnnvis is serving at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis")
+    return 0
+
+
+def cmd_cocluster(args) -> int:
+    """Co-cluster words and units of one layer; print the clusters or JSON."""
+    import json
+
+    from .analysis import cocluster_view
+
+    view = cocluster_view(args.name, split=args.split, layer=args.layer, state=args.state,
+                          k=args.k, top_k=args.top_k, mode=args.mode, seed=args.seed)
+    if args.json:
+        print(json.dumps(view))
+        return 0
+    print(format_clusters(view, args.words))
+    return 0
+
+
+def format_clusters(view: dict, max_words: int = 12) -> str:
+    """A readable report of a co-cluster view: words and units per cluster, links, quality."""
+    q = view["quality"]
+
+    def num(v):
+        return "n/a" if v is None else f"{v:.3g}"
+
+    lines = [f"{view['model']} layer {view['layer']} state {view['state']} mode {view['mode']}: "
+             f"k={view['k']} (suggested {view['suggested_k']}), top {view['top_k']} words",
+             f"quality: within/between {num(q['within_between'])}, seed ARI {num(q['seed_ari'])}, "
+             f"bootstrap ARI {num(q['bootstrap_ari'])}"]
+    links = {(l["word_cluster"], l["unit_cluster"]): l for l in view["links"]}
+    for i, (words, units) in enumerate(zip(view["word_clusters"], view["unit_clusters"])):
+        link = links[(i, i)]
+        lines.append(f"cluster {i}: {len(words)} words, {len(units)} units, "
+                     f"mean s {link['mean']:+.4f}, mean |s| {link['mean_abs']:.4f}")
+        lines.append("  words: " + ", ".join(w["word"] for w in words[:max_words])
+                     + (" ..." if len(words) > max_words else ""))
+        lines.append("  units: " + ", ".join(map(str, units[:20])) + (" ..." if len(units) > 20 else ""))
+    if view["dropped"]["words"] or view["dropped"]["units"]:
+        lines.append(f"dropped (all zero): {len(view['dropped']['words'])} words, "
+                     f"{len(view['dropped']['units'])} units")
+    return "\n".join(lines)
+
+
 def cmd_demo(args) -> int:
-    """Train the demo models if missing, then report them."""
+    """Train and evaluate the demo models if missing, then serve the views."""
     from .manager import train_from_config
     from .store import model_dir
     from .config import load_config
@@ -107,7 +159,16 @@ def cmd_demo(args) -> int:
         print(f"training {cfg.name} from {path.relative_to(ROOT)}")
         result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet)
         print(f"{cfg.name}: {_format_metrics(result.metrics)}")
-    return cmd_models(args)
+    from .evaluation import evaluate_model
+
+    for name in DEMO_CONFIGS:
+        cfg = load_config(ROOT / "config" / name)
+        s = evaluate_model(cfg.name, progress=not args.quiet)
+        print(f"{cfg.name}: {'evaluation up to date' if s.reused else f'evaluated {s.tokens:,} tokens'}")
+    cmd_models(args)
+    if args.no_serve:
+        return 0
+    return cmd_serve(args)
 
 
 def _nonneg_int(text: str) -> int:
@@ -152,6 +213,12 @@ def cmd_graph(args) -> int:
     write_graph(g, args.out)
     print(f"wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {args.out}")
     return 0
+
+
+def _serve_args(s) -> None:
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    s.add_argument("--port", type=_positive, default=5000, help="port (default 5000)")
+    s.add_argument("--threads", type=_positive, default=4, help="worker threads (default 4)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -208,9 +275,34 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, metavar="FILE", help="output .graphml or .json")
     s.set_defaults(func=cmd_graph)
 
-    s = sub.add_parser("demo", help="train the demo models if missing (what `make demo` runs)",
-                       description="Train the demo models if they are missing, then list them.")
+    s = sub.add_parser("cocluster", help="co-cluster words and units of one layer",
+                       description="Spectral co-clustering of the top-K words x units of one "
+                       "layer and state kind; prints the clusters, block strengths and quality.")
+    s.add_argument("name", help="model name")
+    s.add_argument("--layer", type=_nonneg_int, default=0, help="layer, from 0 (default 0)")
+    s.add_argument("--state", default="h", help="h, c or a gate (default h)")
+    s.add_argument("--split", choices=("train", "valid", "test"), help="default: the config's")
+    s.add_argument("--k", type=_positive, help="number of clusters, 2-30 (default: suggested)")
+    s.add_argument("--top-k", type=_positive, default=300, help="most frequent words (default 300)")
+    s.add_argument("--mode", default="abs", choices=("abs", "positive", "negative", "signed"),
+                   help="sign handling (default abs)")
+    s.add_argument("--seed", type=_nonneg_int, default=0, help="random seed (default 0)")
+    s.add_argument("--words", type=_positive, default=12, help="words shown per cluster")
+    s.add_argument("--json", action="store_true", help="print the full result as JSON")
+    s.set_defaults(func=cmd_cocluster)
+
+    s = sub.add_parser("serve", help="serve the browser views and the JSON API",
+                       description="Serve the API (/api) and the views with waitress.")
+    _serve_args(s)
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("demo", help="train and evaluate the demo models if missing, then serve "
+                       "(what `make demo` runs)",
+                       description="Train and evaluate the demo models if they are missing, "
+                       "then serve the views.")
     s.add_argument("--quiet", action="store_true", help="no progress bars")
+    s.add_argument("--no-serve", action="store_true", help="prepare the models, do not serve")
+    _serve_args(s)
     s.set_defaults(func=cmd_demo)
     return p
 

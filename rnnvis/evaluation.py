@@ -188,6 +188,24 @@ class Evaluation:
             raise NotFound(f"word {word!r} does not occur in the {self.split} split")
         return wid
 
+    def sentences(self, n: int = 20, min_len: int = 4, max_len: int = 40) -> list[str]:
+        """Up to ``n`` sentences (LM lines) or documents of the evaluated split, as text."""
+        words, tokens = self.tm.vocab.words, self.store.tokens
+        offsets = self.store.dataset("doc_offsets")
+        if offsets is None:  # language model: lines end with <eos>
+            eos = self.tm.vocab.id("<eos>")
+            ends = np.flatnonzero(tokens == eos) + 1
+            offsets = np.concatenate([[0], ends])
+        out = []
+        sep = "" if self.cfg.data.level == "char" else " "
+        for a, b in zip(offsets[:-1], offsets[1:]):
+            piece = [words[i] for i in tokens[a:b] if words[i] != "<eos>"]
+            if min_len <= len(piece) <= max_len or (self.cfg.task == "classification" and piece):
+                out.append(sep.join(piece[:max_len * 5]))
+            if len(out) >= n:
+                break
+        return out
+
     # ------------------------------------------------------------- queries
     def responses(self, layer: int, kind: str = "h"):
         """The :class:`~rnnvis.responses.ResponseMatrix` of a layer and kind."""

@@ -35,7 +35,7 @@ def evaluate_text(tm: TrainedModel, text: str, max_tokens: int = MAX_TOKENS,
     oov = [(int(i) == 1 and t != unk) for i, t in zip(ids, tokens)]
     if all(oov):
         raise UserError("text: every word is out of the vocabulary; try words from the corpus")
-    rec = get_recorder(tm.model, tm.config).record_text(ids, fields=fields)
+    rec = get_recorder(tm.model, tm.config).record_text(ids, fields=_record_fields(tm, fields))
     layers = []
     for arrays in rec.layers:
         out = {}
@@ -52,6 +52,21 @@ def evaluate_text(tm: TrainedModel, text: str, max_tokens: int = MAX_TOKENS,
     if rec.class_probs is not None:
         result["class_probs"] = rec.class_probs[0]
     return result
+
+
+def _record_fields(tm: TrainedModel, fields) -> tuple[str, ...] | None:
+    """Recorder keys for the requested fields: each state also needs its previous value."""
+    from .models import state_names
+    from .recording import CELL_FIELDS
+
+    if fields is None:
+        return None
+    cell = tm.config.model.cell
+    bad = [f for f in fields if f not in CELL_FIELDS[cell]]
+    if bad or not fields:
+        raise UserError(f"fields: got {list(fields)}; allowed for {cell}: {', '.join(CELL_FIELDS[cell])}")
+    states = state_names(cell)
+    return tuple(fields) + tuple(f"{f}_prev" for f in fields if f in states)
 
 
 def to_json(value, decimals: int = 4):

@@ -2,7 +2,9 @@
 
 import os
 
+import numpy as np
 import pytest
+import yaml
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -12,5 +14,52 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 def rnnvis_home(tmp_path_factory, monkeypatch):
     """A fresh, empty workspace for each test."""
     home = tmp_path_factory.mktemp("rnnvis_home")
+    monkeypatch.setenv("RNNVIS_HOME", str(home))
+    return home
+
+
+def _config(tmp, name, cell, task):
+    raw = {"name": name, "task": task,
+           "model": {"cell": cell, "layers": [7, 5], "embedding_size": 4},
+           "train": {"batch_size": 8, "seq_length": 12, "epochs": 1,
+                     "optimizer": {"name": "adam", "learning_rate": 0.01}}}
+    if task == "language_model":
+        raw["data"] = {"dataset": "selective_counting", "num_samples": 200, "max_count": 6}
+    else:
+        words = ["good", "bad", "film", "plot", "the", "very"]
+        rng = np.random.default_rng(1)
+        lines = ["text,label"] + [
+            f"{' '.join(rng.choice(words, rng.integers(2, 9)))},{i % 2}" for i in range(120)]
+        (tmp / "docs.csv").write_text("\n".join(lines) + "\n")
+        raw["data"] = {"dataset": "csv", "path": "docs.csv"}
+    path = tmp / f"{name}.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+@pytest.fixture(scope="session")
+def home(tmp_path_factory):
+    """A workspace with a trained 2-layer LSTM language model and a GRU classifier."""
+    root = tmp_path_factory.mktemp("eval_home")
+    old = os.environ.get("RNNVIS_HOME")
+    os.environ["RNNVIS_HOME"] = str(root)
+    try:
+        for name, cell, task in (("lm", "lstm", "language_model"), ("cls", "gru", "classification")):
+            from rnnvis.evaluation import evaluate_model
+            from rnnvis.manager import train_from_config
+
+            train_from_config(_config(root, name, cell, task), max_steps=4, progress=False,
+                              log=lambda *_: None)
+            evaluate_model(name, "test", dtype="float32", progress=False)
+    finally:
+        if old is None:
+            os.environ.pop("RNNVIS_HOME", None)
+        else:
+            os.environ["RNNVIS_HOME"] = old
+    return root
+
+
+@pytest.fixture
+def use_home(home, monkeypatch):
     monkeypatch.setenv("RNNVIS_HOME", str(home))
     return home

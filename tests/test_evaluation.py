@@ -8,60 +8,15 @@ import h5py
 import networkx as nx
 import numpy as np
 import pytest
-import yaml
 
 from rnnvis.errors import NotFound, UserError
 from rnnvis.evaluation import PERCENTILES, evaluate_model, open_evaluation, store_path
 from rnnvis.graph import bipartite_graph, write_graph
-from rnnvis.manager import load_trained, train_from_config
+from rnnvis.manager import load_trained
 from rnnvis.recording import record
 from rnnvis.responses import ResponseAggregator
 from rnnvis.sentence import TextTooLong, evaluate_text, to_json
 from rnnvis.store import model_dir
-
-
-def _config(tmp, name, cell, task):
-    raw = {"name": name, "task": task,
-           "model": {"cell": cell, "layers": [7, 5], "embedding_size": 4},
-           "train": {"batch_size": 8, "seq_length": 12, "epochs": 1,
-                     "optimizer": {"name": "adam", "learning_rate": 0.01}}}
-    if task == "language_model":
-        raw["data"] = {"dataset": "selective_counting", "num_samples": 200, "max_count": 6}
-    else:
-        words = ["good", "bad", "film", "plot", "the", "very"]
-        rng = np.random.default_rng(1)
-        lines = ["text,label"] + [
-            f"{' '.join(rng.choice(words, rng.integers(2, 9)))},{i % 2}" for i in range(120)]
-        (tmp / "docs.csv").write_text("\n".join(lines) + "\n")
-        raw["data"] = {"dataset": "csv", "path": "docs.csv"}
-    path = tmp / f"{name}.yaml"
-    path.write_text(yaml.safe_dump(raw))
-    return path
-
-
-@pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """A workspace with a trained 2-layer LSTM language model and a GRU classifier."""
-    root = tmp_path_factory.mktemp("eval_home")
-    old = os.environ.get("RNNVIS_HOME")
-    os.environ["RNNVIS_HOME"] = str(root)
-    try:
-        for name, cell, task in (("lm", "lstm", "language_model"), ("cls", "gru", "classification")):
-            train_from_config(_config(root, name, cell, task), max_steps=4, progress=False,
-                              log=lambda *_: None)
-            evaluate_model(name, "test", dtype="float32", progress=False)
-    finally:
-        if old is None:
-            os.environ.pop("RNNVIS_HOME", None)
-        else:
-            os.environ["RNNVIS_HOME"] = old
-    return root
-
-
-@pytest.fixture
-def use_home(home, monkeypatch):
-    monkeypatch.setenv("RNNVIS_HOME", str(home))
-    return home
 
 
 def _brute(name):
@@ -254,8 +209,11 @@ def test_bad_inputs(use_home):
     shutil.copytree(mdir.root, mdir.root.parent / "half")
     half = model_dir("half")
     half.metrics_path.unlink()
-    with pytest.raises(UserError, match="not trained yet"):
-        evaluate_model("half")
+    try:
+        with pytest.raises(UserError, match="not trained yet"):
+            evaluate_model("half")
+    finally:
+        shutil.rmtree(half.root)
 
 
 def test_sentence_evaluation_matches_recorder(use_home):

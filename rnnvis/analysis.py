@@ -1,0 +1,164 @@
+"""Co-clusters of an evaluated model, ready for the views: clusters, links, clouds, quality.
+
+Results are cached on disk per (model, split, layer, state, mode, top-K, k, seed) under the model's
+``cache/`` folder, keyed by the evaluation store's fingerprint, so they are invalidated when the
+evaluation changes. Spectral embeddings are kept in memory so a k slider only reruns k-means.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from .atomic import read_json, write_json
+from .cocluster import (MAX_CLUSTERS, MIN_CLUSTERS, MODES, CoClustering, SpectralEmbedding,
+                        bootstrap_stability)
+from .errors import UserError
+from .evaluation import Evaluation, open_evaluation
+
+__all__ = ["cocluster_view", "cocluster_spec", "DEFAULT_TOP_K", "MAX_TOP_K"]
+
+DEFAULT_TOP_K = 300
+MAX_TOP_K = 5000
+CLOUD_WORDS = 40
+BOOTSTRAP_RESAMPLES = 4
+_LOCK = threading.Lock()
+
+
+def cocluster_spec() -> dict:
+    """The parameters of a co-clustering and their allowed values (the UI builds controls from it)."""
+    return {
+        "k": {"min": MIN_CLUSTERS, "max": MAX_CLUSTERS, "default": None,
+              "doc": "number of co-clusters; empty = suggested by the eigengap"},
+        "top_k": {"min": 10, "max": MAX_TOP_K, "default": DEFAULT_TOP_K,
+                  "doc": "the most frequent words to cluster"},
+        "mode": {"choices": list(MODES), "default": "abs",
+                 "doc": "abs: |s|; positive: max(s,0); negative: max(-s,0); signed: both, "
+                        "each unit split into a positive and a negative column"},
+        "seed": {"min": 0, "max": 2**31 - 1, "default": 0, "doc": "random seed"},
+    }
+
+
+def _check(k, top_k, mode, seed):
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or
+                          not MIN_CLUSTERS <= k <= MAX_CLUSTERS):
+        raise UserError(f"k: got {k!r}; expected an integer from {MIN_CLUSTERS} to {MAX_CLUSTERS}")
+    if isinstance(top_k, bool) or not isinstance(top_k, int) or not 10 <= top_k <= MAX_TOP_K:
+        raise UserError(f"top_k: got {top_k!r}; expected an integer from 10 to {MAX_TOP_K}")
+    if mode not in MODES:
+        raise UserError(f"mode: got {mode!r}; allowed: {', '.join(MODES)}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise UserError(f"seed: got {seed!r}; expected an integer >= 0")
+
+
+def _matrix(ev: Evaluation, layer: int, state: str, top_k: int):
+    res = ev.responses(layer, state)
+    ids = res.top_words(top_k)
+    return res, ids
+
+
+_EMBEDDINGS: "OrderedDict[tuple, object]" = OrderedDict()
+
+
+def _embedding(key: tuple, fit):
+    """The spectral embedding for (store, layer, state, mode, top_k, seed), kept for a k slider."""
+    if key in _EMBEDDINGS:
+        _EMBEDDINGS.move_to_end(key)
+        return _EMBEDDINGS[key]
+    emb = _EMBEDDINGS[key] = fit()
+    while len(_EMBEDDINGS) > 16:
+        _EMBEDDINGS.popitem(last=False)
+    return emb
+
+
+def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state: str = "h",
+                   k: int | None = None, top_k: int = DEFAULT_TOP_K, mode: str = "abs",
+                   seed: int = 0, stability: bool = True) -> dict:
+    """Co-cluster the top-K words x units of one layer and state; return JSON-able view data.
+
+    Keys: clusters (words with strength, units), links (block mean, mean |s|, count), clouds
+    (word-cloud layouts), quality (within/between ratio, seed and bootstrap ARI), suggested_k.
+    """
+    _check(k, top_k, mode, seed)
+    ev = open_evaluation(name, split)
+    layer, state = ev.check(layer, state)
+    fp = ev.store.attrs["fingerprint"] + str(ev.store.attrs.get("finished"))
+    key = json.dumps([ev.split, layer, state, mode, top_k, k, seed, stability])
+    path = ev.tm.dir.cache / "coclusters" / (hashlib.sha256((fp + key).encode()).hexdigest()[:24] + ".json")
+    cached = read_json(path)
+    if cached is not None:
+        return cached
+    with _LOCK:  # one computation at a time; BLAS already uses the cores
+        res, ids = _matrix(ev, layer, state, top_k)
+        if len(ids) < MIN_CLUSTERS:
+            raise UserError(f"only {len(ids)} words occur in the {ev.split} split; need at least 2")
+        X = res.mean[ids]
+        words = [ev.tm.vocab.words[i] for i in ids]
+        emb_key = (str(ev.store.path), fp, layer, state, mode, top_k, seed)
+        embedding = _embedding(emb_key, lambda: SpectralEmbedding(mode=mode, random_state=seed).fit(X))
+        model = CoClustering(k, mode=mode, random_state=seed, embedding=embedding).fit(X, words=words)
+        result = model.result()
+        boot = None
+        if stability:
+            boot = _bootstrap(res, ids, result, seed)
+        view = _view(ev, result, words, layer, state, mode, top_k, seed, boot)
+    write_json(path, view)
+    return view
+
+
+def _bootstrap(res, ids, reference, seed) -> float | None:
+    """Parametric bootstrap of the word means: each resample draws mean + std/sqrt(n) * N(0, 1),
+    the normal approximation of re-drawing every word's occurrences with replacement."""
+    rng = np.random.default_rng(seed + 7919)
+    mean, std = res.mean[ids], res.std[ids]
+    se = std / np.sqrt(np.maximum(res.counts[ids], 1))[:, None]
+    mats = (mean + se * rng.standard_normal(mean.shape) for _ in range(BOOTSTRAP_RESAMPLES))
+    try:
+        stab = bootstrap_stability(mats, reference=reference, random_state=seed)
+    except ValueError:
+        return None
+    return _finite(stab.word_ari_mean)
+
+
+def _finite(x):
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def _view(ev, result, words, layer, state, mode, top_k, seed, boot) -> dict:
+    from .layout import layout_words
+
+    k = result.n_clusters
+    word_clusters, unit_clusters, clouds = [], [], []
+    for rows, cols in zip(result.word_clusters(), result.unit_clusters()):
+        members = [{"word": words[i], "strength": float(result.row_strength[i]),
+                    "sign": int(result.row_sign[i])} for i in rows]
+        word_clusters.append(members)
+        unit_clusters.append([int(c) for c in cols])
+        weights = {m["word"]: max(m["strength"], 1e-9) for m in members[:CLOUD_WORDS]}
+        cloud = layout_words(weights, random_state=seed).to_dict()
+        clouds.append({"width": cloud["width"], "height": cloud["height"], "words": [
+            {"word": w["word"], "size": w["font_size"], "x": w["x"], "y": w["y"],
+             "width": w["width"], "height": w["height"], "rotate": w["rotation"],
+             "color": w["color"], "baseline_x": w["baseline_x"], "baseline_y": w["baseline_y"]}
+            for w in cloud["words"]]})
+    links = [{"word_cluster": a, "unit_cluster": b, "mean": float(result.block_mean[a, b]),
+              "mean_abs": float(result.block_abs_mean[a, b]), "count": int(result.block_count[a, b])}
+             for a in range(k) for b in range(k)]
+    q = result.quality
+    return {
+        "model": ev.tm.name, "split": ev.split, "layer": layer, "state": state, "mode": mode,
+        "k": k, "top_k": top_k, "seed": seed, "suggested_k": int(result.suggested_k),
+        "k_range": [MIN_CLUSTERS, MAX_CLUSTERS], "units": ev.cfg.model.layers[layer],
+        "word_clusters": word_clusters, "unit_clusters": unit_clusters, "links": links,
+        "clouds": clouds,
+        "quality": {"within_between": _finite(q.get("within_between_ratio")),
+                    "seed_ari": _finite(q.get("seed_ari_words")),
+                    "seed_ari_units": _finite(q.get("seed_ari_units")),
+                    "bootstrap_ari": boot},
+        "dropped": {"words": [words[i] for i in result.dropped_rows],
+                    "units": [int(u) for u in result.dropped_columns]},
+    }

@@ -1,0 +1,32 @@
+"""The rnnvis web server: a Flask application factory serving the JSON API and the front end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, send_from_directory
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+__all__ = ["create_app", "STATIC"]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: ``/api`` blueprint, JSON error handlers, and ``static/`` at ``/``."""
+    app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
+    app.config.from_mapping(MAX_CONTENT_LENGTH=1 << 20, JSON_SORT_KEYS=False)
+    if test_config:
+        app.config.update(test_config)
+    app.json.sort_keys = False
+
+    from . import api, errors
+
+    errors.init_app(app)
+    app.register_blueprint(api.bp)
+
+    @app.get("/")
+    def index():
+        """The single-page front end."""
+        return send_from_directory(STATIC, "index.html")
+
+    return app
