@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 __all__ = ["ResponseMatrix", "ResponseAggregator", "DELTA_KINDS", "kind_source"]
 
@@ -65,13 +64,17 @@ class ResponseAggregator:
         n = len(tokens)
         if n == 0:
             return self
-        onehot = sp.csr_matrix((np.ones(n), (tokens, np.arange(n))), shape=(self.vocab_size, n))
+        # group rows by word once: sort, then sum each run of equal ids with reduceat
+        order = np.argsort(tokens, kind="stable")
+        ids = tokens[order]
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+        words = ids[starts]
         self.counts_ += np.bincount(tokens, minlength=self.vocab_size)
         for arrays, sums, sumsq in zip(layers, self.sums_, self.sumsq_):
             for kind in sums:
-                values = self._values(arrays, kind)
-                sums[kind] += onehot @ values
-                sumsq[kind] += onehot @ np.square(values)
+                values = self._values(arrays, kind)[order]
+                sums[kind][words] += np.add.reduceat(values, starts, axis=0)
+                sumsq[kind][words] += np.add.reduceat(np.square(values), starts, axis=0)
         self.tokens_seen_ += n
         return self
 
