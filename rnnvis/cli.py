@@ -215,6 +215,13 @@ def cmd_graph(args) -> int:
     return 0
 
 
+def _layer_args(s) -> None:
+    s.add_argument("name", help="model name")
+    s.add_argument("--layer", type=_nonneg_int, default=0, help="layer, from 0 (default 0)")
+    s.add_argument("--state", default="h", help="h, c or a gate (default h)")
+    s.add_argument("--split", choices=("train", "valid", "test"), help="default: the config's")
+
+
 def _serve_args(s) -> None:
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=_positive, default=5000, help="port (default 5000)")
@@ -264,10 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("graph", help="export the bipartite word-unit graph (GraphML or JSON)",
                        description="Export words x units of one layer as a bipartite graph "
                        "with signed edge weights s_i(w).")
-    s.add_argument("name", help="model name")
-    s.add_argument("--layer", type=_nonneg_int, default=0, help="layer, from 0 (default 0)")
-    s.add_argument("--state", default="h", help="h, c or a gate (default h)")
-    s.add_argument("--split", choices=("train", "valid", "test"), help="default: the config's")
+    _layer_args(s)
     s.add_argument("--words", type=_positive, default=500, metavar="K",
                    help="the K most frequent words (default 500)")
     s.add_argument("--top-k", type=_positive, metavar="K", help="keep the K strongest edges per word")
@@ -278,10 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("cocluster", help="co-cluster words and units of one layer",
                        description="Spectral co-clustering of the top-K words x units of one "
                        "layer and state kind; prints the clusters, block strengths and quality.")
-    s.add_argument("name", help="model name")
-    s.add_argument("--layer", type=_nonneg_int, default=0, help="layer, from 0 (default 0)")
-    s.add_argument("--state", default="h", help="h, c or a gate (default h)")
-    s.add_argument("--split", choices=("train", "valid", "test"), help="default: the config's")
+    _layer_args(s)
     s.add_argument("--k", type=_positive, help="number of clusters, 2-30 (default: suggested)")
     s.add_argument("--top-k", type=_positive, default=300, help="most frequent words (default 300)")
     s.add_argument("--mode", default="abs", choices=("abs", "positive", "negative", "signed"),
