@@ -1,0 +1,100 @@
+// The only module that talks to the server. Every call resolves to parsed JSON or throws an
+// ApiError carrying the server's {"error": "..."} message (and its `errors` list, if any).
+
+/** An error answer of the API (or a network failure, status 0). */
+export class ApiError extends Error {
+  constructor(message, { status = 0, errors = null, url = "" } = {}) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.errors = errors;
+    this.url = url;
+  }
+}
+
+const BASE = "/api";
+const cache = new Map(); // url -> Promise of JSON, for idempotent GETs that are slow to compute
+
+function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+const enc = encodeURIComponent;
+
+async function request(method, path, body) {
+  const url = BASE + path;
+  const init = { method, headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (err) {
+    throw new ApiError(`cannot reach the server (${err.message}); is \`python manage.py serve\` running?`, { url });
+  }
+  let payload = null;
+  const text = await response.text();
+  try {
+    payload = text ? JSON.parse(text) : null;
+  } catch {
+    payload = null;
+  }
+  if (!response.ok) {
+    const message = payload && typeof payload.error === "string"
+      ? payload.error
+      : `${method} ${url} failed: ${response.status} ${response.statusText}`;
+    throw new ApiError(message, { status: response.status, errors: payload ? payload.errors ?? null : null, url });
+  }
+  if (payload === null) throw new ApiError(`${method} ${url}: the server sent no JSON`, { status: response.status, url });
+  return payload;
+}
+
+/** GET with a result cache (failed requests are not kept). */
+function cachedGet(path) {
+  if (!cache.has(path)) {
+    const p = request("GET", path);
+    cache.set(path, p);
+    p.catch(() => cache.delete(path));
+  }
+  return cache.get(path);
+}
+
+/** Forget cached answers (e.g. after a model was retrained). */
+export function clearCache() {
+  cache.clear();
+}
+
+export const getModels = () => request("GET", "/models");
+export const getModel = (name) => cachedGet(`/models/${enc(name)}`);
+
+/** Co-clusters of one layer and state kind; k null = the suggested k. */
+export function getCoclusters(name, { layer = 0, state = "h", k = null, topK = 300, mode = "abs", seed = 0, split = null } = {}) {
+  return cachedGet(`/models/${enc(name)}/coclusters${query({ layer, state, k, top_k: topK, mode, seed, split })}`);
+}
+
+export function getWord(name, word, { layer = 0, state = "h", split = null } = {}) {
+  return cachedGet(`/models/${enc(name)}/words/${enc(word)}${query({ layer, state, split })}`);
+}
+
+export function getUnit(name, unit, { layer = 0, state = "h", top = 10, split = null } = {}) {
+  return cachedGet(`/models/${enc(name)}/units/${enc(unit)}${query({ layer, state, top, split })}`);
+}
+
+/** States of a typed text; `fields` names the states to return (default: h and c and their updates). */
+export function evaluateText(name, text, fields = null) {
+  return request("POST", `/models/${enc(name)}/evaluate`, fields ? { text, fields } : { text });
+}
+export const getSentences = (name, { split = null, n = 20 } = {}) => cachedGet(`/models/${enc(name)}/sentences${query({ split, n })}`);
+
+/** Parameter specs of the analyses ({coclusters: {...}}), to build controls from. */
+export const getAnalyses = () => cachedGet("/analyses");
+
+export const getConfigs = () => request("GET", "/configs");
+export const getConfig = (file) => request("GET", `/configs/${enc(file)}`);
+export const validateConfig = (text) => request("POST", "/configs/validate", { text });
+export const saveConfig = (file, text) => request("PUT", `/configs/${enc(file)}`, { text });

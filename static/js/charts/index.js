@@ -1,0 +1,9 @@
+// Re-exports of the reusable charts.
+export { memoryChips } from "./memoryChips.js";
+export { wordClouds, wordAnchor, CLOUD_FONT } from "./wordClouds.js";
+export { linkBundle } from "./linkBundle.js";
+export { divergingLegend } from "./divergingLegend.js";
+export { responseProfile } from "./responseProfile.js";
+export { boxPlots } from "./boxPlots.js";
+export { tokenGlyphs } from "./tokenGlyphs.js";
+export { showTooltip, hideTooltip, esc } from "./tooltip.js";

@@ -1,0 +1,52 @@
+// Text for labels: quality, metrics, model summaries (pure).
+
+import { formatNumber } from "./scales.js";
+
+/** "within/between 2.3×, seed ARI 0.91, bootstrap ARI 0.85" (parts with no value are left out). */
+export function formatQuality(q) {
+  if (!q) return "";
+  const parts = [];
+  if (Number.isFinite(q.within_between)) parts.push(`within/between ${q.within_between.toFixed(1)}×`);
+  if (Number.isFinite(q.seed_ari)) parts.push(`seed ARI ${q.seed_ari.toFixed(2)}`);
+  if (Number.isFinite(q.bootstrap_ari)) parts.push(`bootstrap ARI ${q.bootstrap_ari.toFixed(2)}`);
+  return parts.join(", ");
+}
+
+/** How to read the quality numbers: "clear" / "weak" / "none" structure, and stable or not. */
+export function qualityVerdict(q) {
+  if (!q || !Number.isFinite(q.within_between)) return { structure: "unknown", stable: null, resampled: null };
+  const structure = q.within_between >= 2 ? "clear" : q.within_between >= 1.5 ? "weak" : "none";
+  const stable = Number.isFinite(q.seed_ari) ? q.seed_ari >= 0.8 : null;
+  const resampled = Number.isFinite(q.bootstrap_ari) ? q.bootstrap_ari >= 0.6 : null;
+  return { structure, stable, resampled };
+}
+
+/** The headline metric of a model: "ppl 172.9" (language model) or "acc 88.6%" (classifier). */
+export function headlineMetric(model) {
+  const m = model.metrics ?? {};
+  for (const split of ["test", "valid"]) {
+    if (Number.isFinite(m[`${split}_perplexity`])) return `${split} ppl ${m[`${split}_perplexity`].toFixed(1)}`;
+    if (Number.isFinite(m[`${split}_accuracy`])) return `${split} acc ${(100 * m[`${split}_accuracy`]).toFixed(1)}%`;
+  }
+  return "";
+}
+
+/** "LSTM 2×128" or "GRU 48+32". */
+export function modelShape(model) {
+  const layers = model.layers ?? [];
+  const cell = (model.cell || "?").toUpperCase();
+  if (!layers.length) return cell;
+  return new Set(layers).size === 1 ? `${cell} ${layers.length}×${layers[0]}` : `${cell} ${layers.join("+")}`;
+}
+
+/** Display name of a state kind. */
+export const KIND_LABELS = Object.freeze({
+  h: "h (hidden update)", c: "c (cell update)", i: "i (input gate)", f: "f (forget gate)",
+  o: "o (output gate)", g: "g (candidate)", z: "z (update gate)", r: "r (reset gate)", hh: "h̃ (candidate)",
+});
+
+export function kindLabel(kind) {
+  return KIND_LABELS[kind] ?? kind;
+}
+
+export { formatNumber };

@@ -1,0 +1,114 @@
+// The page state as URL query parameters, and back (pure). store.js keeps it in sync.
+
+import { clamp } from "./options.js";
+
+export const VIEW_NAMES = Object.freeze(["main", "compare", "sentence", "configs"]);
+export const MODES = Object.freeze(["abs", "positive", "negative", "signed"]);
+export const MAX_WORDS = 3;
+export const MAX_UNITS = 2;
+export const K_RANGE = Object.freeze([2, 30]);
+
+const int = (lo, hi) => (s) => {
+  if (!/^-?\d+$/.test(s)) return undefined;
+  const v = Number(s);
+  return v >= lo && v <= hi ? v : undefined;
+};
+const float = (lo, hi) => (s) => {
+  const v = Number(s);
+  return s !== "" && Number.isFinite(v) ? clamp(v, lo, hi) : undefined;
+};
+const oneOf = (allowed) => (s) => (allowed.includes(s) ? s : undefined);
+const text = (max) => (s) => (s.length && s.length <= max ? s : undefined);
+
+/** A unit picked in some model and layer: "model:layer:unit" in the URL. */
+export function unitKey(u) {
+  return `${u.model}:${u.layer}:${u.unit}`;
+}
+
+export function parseUnitKey(s) {
+  const m = /^([A-Za-z0-9._-]+):(\d+):(\d+)$/.exec(s);
+  return m ? { model: m[1], layer: Number(m[2]), unit: Number(m[3]) } : undefined;
+}
+
+/**
+ * Every URL field: its parameter name, default, parser (string -> value, undefined if invalid) and
+ * whether it repeats (`word=a&word=b`). Order here is the order in the URL.
+ */
+export const FIELDS = Object.freeze([
+  { key: "view", param: "view", default: "main", parse: oneOf(VIEW_NAMES) },
+  { key: "model", param: "model", default: null, parse: text(200) },
+  { key: "layer", param: "layer", default: 0, parse: int(0, 999) },
+  { key: "compare", param: "compare", default: null, parse: text(200) },
+  { key: "layer2", param: "layer2", default: null, parse: int(0, 999) },
+  { key: "state", param: "state", default: "h", parse: text(8) },
+  { key: "k", param: "k", default: null, parse: int(K_RANGE[0], K_RANGE[1]) },
+  { key: "topK", param: "top_k", default: 300, parse: int(10, 5000) },
+  { key: "mode", param: "mode", default: "abs", parse: oneOf(MODES) },
+  { key: "words", param: "word", default: [], parse: text(100), repeat: MAX_WORDS },
+  { key: "units", param: "unit", default: [], parse: parseUnitKey, format: unitKey, repeat: MAX_UNITS },
+  { key: "threshold", param: "links", default: 0.2, parse: float(0, 1) },
+  { key: "widthScale", param: "width", default: 1, parse: float(0.1, 5) },
+  { key: "clip", param: "clip", default: 1, parse: float(0.05, 1) },
+  { key: "text", param: "text", default: null, parse: text(20000) },
+  { key: "token", param: "token", default: null, parse: int(0, 100000) },
+  { key: "config", param: "config", default: null, parse: text(200) },
+]);
+
+/** The default state (fresh arrays). */
+export function defaultState() {
+  const s = {};
+  for (const f of FIELDS) s[f.key] = Array.isArray(f.default) ? [] : f.default;
+  return s;
+}
+
+/** State from a query string ("?a=1&b=2" or "a=1"); invalid or unknown parameters are ignored. */
+export function parseState(search) {
+  const params = new URLSearchParams(search);
+  const state = defaultState();
+  for (const f of FIELDS) {
+    if (f.repeat) {
+      const seen = new Set();
+      const items = [];
+      for (const raw of params.getAll(f.param)) {
+        const v = f.parse(raw);
+        const key = f.format ? f.format(v ?? {}) : v;
+        if (v !== undefined && !seen.has(key)) { seen.add(key); items.push(v); }
+      }
+      state[f.key] = items.slice(0, f.repeat);
+    } else if (params.has(f.param)) {
+      const v = f.parse(params.get(f.param));
+      if (v !== undefined) state[f.key] = v;
+    }
+  }
+  return state;
+}
+
+function sameValue(a, b) {
+  return a === b || (Array.isArray(a) && Array.isArray(b) && a.length === 0 && b.length === 0);
+}
+
+/** Query string ("?..." or "") of a state; defaults are left out, so URLs stay short. */
+export function serializeState(state) {
+  const params = new URLSearchParams();
+  for (const f of FIELDS) {
+    const v = state[f.key];
+    if (v === undefined || sameValue(v, f.default)) continue;
+    if (f.repeat) {
+      for (const item of v.slice(0, f.repeat)) params.append(f.param, f.format ? f.format(item) : String(item));
+    } else if (v !== null) {
+      params.set(f.param, String(v));
+    }
+  }
+  const s = params.toString();
+  return s ? `?${s}` : "";
+}
+
+/** Keys whose values differ between two states (arrays compared by their URL form). */
+export function changedKeys(a, b) {
+  return FIELDS.filter((f) => {
+    const x = a[f.key];
+    const y = b[f.key];
+    if (f.repeat) return JSON.stringify((x ?? []).map(f.format || String)) !== JSON.stringify((y ?? []).map(f.format || String));
+    return x !== y;
+  }).map((f) => f.key);
+}

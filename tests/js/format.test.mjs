@@ -1,0 +1,26 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { formatQuality, qualityVerdict, headlineMetric, modelShape, kindLabel } from "../../static/js/data/format.js";
+
+test("formatQuality prints the numbers that are there", () => {
+  assert.equal(formatQuality({ within_between: 2.345, seed_ari: 0.912, bootstrap_ari: null }), "within/between 2.3×, seed ARI 0.91");
+  assert.equal(formatQuality({ within_between: 1, seed_ari: 1, bootstrap_ari: 0.5 }), "within/between 1.0×, seed ARI 1.00, bootstrap ARI 0.50");
+  assert.equal(formatQuality(null), "");
+});
+
+test("qualityVerdict reads the numbers as in the notes", () => {
+  assert.deepEqual(qualityVerdict({ within_between: 2.3, seed_ari: 0.9, bootstrap_ari: 0.3 }), { structure: "clear", stable: true, resampled: false });
+  assert.deepEqual(qualityVerdict({ within_between: 1.2, seed_ari: 0.5, bootstrap_ari: 0.9 }), { structure: "none", stable: false, resampled: true });
+  assert.deepEqual(qualityVerdict({ within_between: 1.7, seed_ari: null }), { structure: "weak", stable: null, resampled: null });
+  assert.deepEqual(qualityVerdict(undefined), { structure: "unknown", stable: null, resampled: null });
+});
+
+test("headlineMetric and modelShape", () => {
+  assert.equal(headlineMetric({ metrics: { valid_perplexity: 150, test_perplexity: 172.94 } }), "test ppl 172.9");
+  assert.equal(headlineMetric({ metrics: { test_accuracy: 0.886 } }), "test acc 88.6%");
+  assert.equal(headlineMetric({ metrics: {} }), "");
+  assert.equal(modelShape({ cell: "lstm", layers: [128, 128] }), "LSTM 2×128");
+  assert.equal(modelShape({ cell: "gru", layers: [48, 32] }), "GRU 48+32");
+  assert.equal(kindLabel("f"), "f (forget gate)");
+  assert.equal(kindLabel("zz"), "zz");
+});

@@ -1,0 +1,61 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseState, serializeState, defaultState, changedKeys, unitKey, parseUnitKey } from "../../static/js/data/urlstate.js";
+
+test("the default state serialises to an empty query", () => {
+  assert.equal(serializeState(defaultState()), "");
+  assert.deepEqual(parseState(""), defaultState());
+});
+
+test("a full state round-trips through the URL", () => {
+  const s = {
+    ...defaultState(), view: "compare", model: "demo-lstm", compare: "demo-gru", layer: 1, layer2: 0,
+    state: "c", k: 7, topK: 500, mode: "signed", words: ["buy", "sell", "n't"],
+    units: [{ model: "demo-lstm", layer: 1, unit: 42 }, { model: "demo-gru", layer: 0, unit: 0 }],
+    threshold: 0, widthScale: 2.5, clip: 0.4, text: "the stock & bond market, fell", token: 3, config: "x.yaml",
+  };
+  const q = serializeState(s);
+  assert.ok(q.startsWith("?view=compare&model=demo-lstm&layer=1&compare=demo-gru"));
+  assert.deepEqual(parseState(q), s);
+});
+
+test("0 and false-y values survive (threshold 0 is not the default 0.2)", () => {
+  const s = { ...defaultState(), threshold: 0, layer: 0 };
+  assert.equal(serializeState(s), "?links=0");
+  assert.equal(parseState("?links=0").threshold, 0);
+});
+
+test("invalid values fall back to defaults; floats are clamped", () => {
+  const s = parseState("?view=nope&layer=-1&k=1&mode=weird&top_k=abc&links=7&clip=0&unit=bad&token=x");
+  assert.equal(s.view, "main");
+  assert.equal(s.layer, 0);
+  assert.equal(s.k, null);
+  assert.equal(s.mode, "abs");
+  assert.equal(s.topK, 300);
+  assert.equal(s.threshold, 1);
+  assert.equal(s.clip, 0.05);
+  assert.deepEqual(s.units, []);
+  assert.equal(s.token, null);
+  assert.equal(parseState("?k=31").k, null);
+  assert.equal(parseState("?k=30").k, 30);
+});
+
+test("repeated words are capped at 3 and deduplicated", () => {
+  const s = parseState("?word=a&word=b&word=a&word=c&word=d");
+  assert.deepEqual(s.words, ["a", "b", "c"]);
+});
+
+test("unit keys", () => {
+  assert.equal(unitKey({ model: "m-1.x", layer: 2, unit: 9 }), "m-1.x:2:9");
+  assert.deepEqual(parseUnitKey("m-1.x:2:9"), { model: "m-1.x", layer: 2, unit: 9 });
+  assert.equal(parseUnitKey("m:2"), undefined);
+});
+
+test("changedKeys compares arrays by value", () => {
+  const a = defaultState();
+  const b = { ...a, words: ["x"], k: 4 };
+  assert.deepEqual(changedKeys(a, b), ["k", "words"]);
+  assert.deepEqual(changedKeys(b, { ...b, words: ["x"] }), []);
+  const u = { ...a, units: [{ model: "m", layer: 0, unit: 1 }] };
+  assert.deepEqual(changedKeys(u, { ...a, units: [{ model: "m", layer: 0, unit: 1 }] }), []);
+});
