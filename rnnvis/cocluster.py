@@ -11,20 +11,37 @@
 #   signed    [max(s,0) | max(-s,0)]  each unit split into two columns; a unit's label is
 #                                 the label of the half column holding more of its mass
 #
-# Pipeline: drop all-zero rows/columns -> An = D1^-1/2 A D2^-1/2 -> top singular vectors
-# of An with the trivial pair (singular value 1) deflated, by a seeded randomized range
-# finder (float32, single BLAS thread by default) -> seeded k-means restarts (k-means++
-# and Lloyd in numpy) on the stacked embedding [D1^-1/2 U; D2^-1/2 V] with k-1
-# vectors -> every co-cluster gets at least one word and one unit -> clusters ordered
-# by spectral seriation of the k x k block matrix, members ordered by strength.
+# Pipeline: drop all-zero rows/columns -> degree-regularised normalisation
+# An = (D1 + tau_r)^-1/2 A (D2 + tau_c)^-1/2 with tau = regularization x the mean row /
+# column degree (Qin & Rohe 2013; cf. Amini et al. 2013) -> top singular vectors of An by a
+# seeded randomized range finder (float32, single BLAS thread by default) -> k-means
+# points: the rows of the top-k left / right singular vectors scaled to unit length
+# (Qin & Rohe's RSC-tau; Ng, Jordan & Weiss 2002) -> seeded k-means restarts (k-means++
+# and Lloyd in numpy) on the stacked word and unit points -> every co-cluster gets at
+# least one word and one unit -> clusters ordered by spectral seriation of the k x k
+# block matrix, members ordered by strength.
 # The singular vectors are computed once for every k up to 30 (SpectralEmbedding), so
 # changing k only reruns k-means and the block statistics.
+#
+# Why regularise: real response matrices have very heterogeneous degrees (a word's
+# degree is its total |s|).  Especially in little-trained models, many words barely move
+# the state (degrees 100-1000x below those of the busiest words) and what response they
+# have falls on a few weak units.  Plain Dhillon normalisation is blind to scale, so such a
+# low-mass set of words and units looks like a well-separated co-cluster: the D^-1/2
+# scaled points of low-degree words spread far out, k-means spends centres on them,
+# those centres attract no (or one) unit, and the result is one big unit cluster plus
+# singleton "chips" (e.g. [1, 29, 1, 1] for 32 units, [1, 125, 1, 1] for 128).  tau
+# makes a set's weight count again (low-mass sets cannot form a cluster of their own),
+# and unit-length rows stop low-degree points from dominating k-means.
+# regularization=0 with normalize_rows=False is plain Dhillon (2001): the trivial pair
+# (singular value 1) is deflated and k-means runs on [D1^-1/2 U; D2^-1/2 V] with k-1
+# nontrivial vectors.
 
 import math
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.linalg
@@ -85,6 +102,12 @@ def _check_mode(mode):
     return mode
 
 
+def _check_regularization(reg):
+    if isinstance(reg, bool) or not isinstance(reg, Real) or not (math.isfinite(reg) and reg >= 0):
+        raise CoclusterError(f"regularization={reg!r} must be a finite number >= 0")
+    return float(reg)
+
+
 def _check_k(k):
     if isinstance(k, bool) or not isinstance(k, Integral):
         raise CoclusterError(f"k={k!r} must be an integer between {MIN_CLUSTERS} and {MAX_CLUSTERS}")
@@ -125,32 +148,36 @@ def _bipartite_matrix(X, mode):
     return _unit_magnitude(X, mode), units, np.full(n_units, sign, dtype=np.int8)
 
 
-def _deflated_svd(An, u1, v1, n_vectors, n_iter, n_oversamples, rng):
-    """Top singular triplets of An - u1 v1^T (An with its trivial pair removed).
+def _top_svd(An, n_vectors, n_iter, n_oversamples, rng, u1=None, v1=None):
+    """Top singular triplets of An, or of An - u1 v1^T when the pair (u1, v1) is given.
 
     Seeded randomized range finder with LU-normalized power iterations (Halko et
     al. 2011) in float32, then a Rayleigh-Ritz step on the small Gram matrix in
     float64; a dense SVD when the matrix is small.  Returns (s, U, V), s descending.
     """
     m, n = An.shape
-    n_vectors = min(n_vectors, min(m, n) - 1)
+    deflate = u1 is not None
+    n_vectors = min(n_vectors, min(m, n) - (1 if deflate else 0))
     width = n_vectors + n_oversamples
     if width >= min(m, n) // 2:
-        dense = An - np.outer(u1, v1)
+        dense = An - np.outer(u1, v1) if deflate else An
         U, s, Vt = np.linalg.svd(dense, full_matrices=False)
         return s[:n_vectors], U[:, :n_vectors], Vt[:n_vectors].T
 
     A32 = An.astype(np.float32, copy=False)
-    u32, v32 = u1.astype(np.float32), v1.astype(np.float32)
+    if deflate:
+        u32, v32 = u1.astype(np.float32), v1.astype(np.float32)
 
     def mult(M):  # (An - u1 v1^T) @ M
         Y = A32 @ M
-        Y -= np.outer(u32, v32 @ M)
+        if deflate:
+            Y -= np.outer(u32, v32 @ M)
         return Y
 
     def rmult(M):  # (An - u1 v1^T)^T @ M
         Y = A32.T @ M
-        Y -= np.outer(v32, u32 @ M)
+        if deflate:
+            Y -= np.outer(v32, u32 @ M)
         return Y
 
     Q = mult(rng.standard_normal((n, width), dtype=np.float32))
@@ -169,14 +196,20 @@ def _deflated_svd(An, u1, v1, n_vectors, n_iter, n_oversamples, rng):
     return s, U, V
 
 
+def _unit_rows(M):
+    """Rows of M scaled to unit Euclidean length (all-zero rows stay zero)."""
+    norm = np.sqrt(np.einsum("ij,ij->i", M, M))
+    return M / np.where(norm > 0, norm, 1.0)[:, None]
+
+
 def _eigengap(singular_values, k_max, fraction=0.5, clear=3.0):
     """Suggested k from the relative eigengaps g_k = (s_k - s_(k+1)) / s_k, k = 2..k_max.
 
     Returns (k, g_k, g_k / median gap).  k is the largest k whose gap is at least
     ``fraction`` of the largest gap and ``clear`` times the median gap, so that a
     dominant coarse split (often k=2) does not hide a nearly as clear finer one; when
-    no gap is that clear (a smooth spectrum), the largest gap.  s_1 = 1 is the trivial
-    singular value.
+    no gap is that clear (a smooth spectrum), the largest gap.  s_1 is the leading
+    singular value (the trivial one, 1, without regularisation); no gap uses it.
     """
     s = np.asarray(singular_values, dtype=float)
     k_max = min(k_max, len(s) - 1)
@@ -279,14 +312,14 @@ def _unit_labels(col_labels, col_unit, col_sign, col_mass, n_units):
     return unit_label, deciding
 
 
-def _cluster_embedding(emb, k, seeds):
+def _cluster_embedding(emb, k, seeds, normalize_rows=True):
     """k-means restarts on the stacked embedding, post-processed per restart.
 
     Returns a list (best inertia first) of (row labels of kept rows, unit labels of
     kept units, (number of split units, mass fraction of half columns clustered apart
     from their unit))) with every cluster holding >= 1 word and unit.
     """
-    Zr, Zc = emb._points(k)
+    Zr, Zc = emb._points(k, normalize_rows)
     n_rows = Zr.shape[0]
     kept_units = emb.kept_columns_
     col_pos = np.searchsorted(kept_units, emb._col_unit)
@@ -415,15 +448,21 @@ def _blas_threads(n_threads):
 class SpectralEmbedding(BaseEstimator):
     """Normalized bipartite spectral embedding of a response matrix, reusable across k.
 
-    Computes, once, the singular values and vectors of D1^-1/2 A D2^-1/2 needed for
-    every k in 2..30 (A = the mode-transformed matrix after dropping all-zero rows
-    and columns).  Pass a fitted instance as ``CoClustering(embedding=...)`` to
+    Computes, once, the singular values and vectors of the degree-regularised
+    (D1 + tau_r)^-1/2 A (D2 + tau_c)^-1/2 needed for every k in 2..30 (A = the
+    mode-transformed matrix after dropping all-zero rows and columns; D1, D2 its row
+    and column sums).  Pass a fitted instance as ``CoClustering(embedding=...)`` to
     re-cluster with another k without recomputing it (a k slider).
 
     Parameters
     ----------
     mode : {"abs", "positive", "negative", "signed"}, default="abs"
         How the signed matrix is made non-negative (see the module notes).
+    regularization : float >= 0, default=1.0
+        tau_r = regularization x the mean row degree, tau_c = regularization x the
+        mean column degree (Qin & Rohe 2013).  Keeps words and units with a small
+        total response (low degree) from forming clusters of their own; 0 = plain
+        Dhillon (2001) normalisation, whose trivial singular pair is then deflated.
     n_iter : int, default=3
         Power iterations of the randomized range finder (more = more exact vectors).
     n_oversamples : int, default=10
@@ -436,7 +475,9 @@ class SpectralEmbedding(BaseEstimator):
     Attributes
     ----------
     singular_values_ : ndarray of shape (31,) or fewer
-        s_1 = 1 (the trivial pair) followed by the next largest singular values.
+        The largest singular values of the normalized matrix.  With regularization=0
+        s_1 = 1 (the trivial pair); with tau > 0 s_1 is below 1 (about
+        1 / (1 + regularization) for evenly spread degrees).
     suggested_k_ : int
         Eigengap suggestion: the largest k in 2..30 whose relative gap
         (s_k - s_(k+1)) / s_k is at least half the largest such gap and 3 times the
@@ -452,8 +493,10 @@ class SpectralEmbedding(BaseEstimator):
         The complement, ascending.
     """
 
-    def __init__(self, mode="abs", n_iter=3, n_oversamples=10, random_state=0, n_threads=1):
+    def __init__(self, mode="abs", regularization=1.0, n_iter=3, n_oversamples=10, random_state=0,
+                 n_threads=1):
         self.mode = mode
+        self.regularization = regularization
         self.n_iter = n_iter
         self.n_oversamples = n_oversamples
         self.random_state = random_state
@@ -462,13 +505,14 @@ class SpectralEmbedding(BaseEstimator):
     def fit(self, X, y=None):
         """Validate X, drop all-zero rows/columns and compute the embedding; returns self."""
         mode = _check_mode(self.mode)
+        reg = _check_regularization(self.regularization)
         X = _check_matrix(X)
         seed = _seed_int(self.random_state)
         with _blas_threads(self.n_threads):
-            self._fit(X, mode, seed)
+            self._fit(X, mode, seed, reg)
         return self
 
-    def _fit(self, X, mode, seed):
+    def _fit(self, X, mode, seed, reg):
         A, col_unit, col_sign = _bipartite_matrix(X, mode)
         A_full = A
         row_sum = A.sum(axis=1)
@@ -479,6 +523,7 @@ class SpectralEmbedding(BaseEstimator):
         unit_has_mass[col_unit[keep_c]] = True
 
         self.X_ = X
+        self.regularization_ = reg
         self.n_words_in_, self.n_units_in_ = X.shape
         self.kept_rows_ = np.flatnonzero(keep_r)
         self.dropped_rows_ = np.flatnonzero(~keep_r)
@@ -495,34 +540,46 @@ class SpectralEmbedding(BaseEstimator):
         if not (keep_r.all() and keep_c.all()):
             A = A[np.ix_(keep_r, keep_c)]
         d1, d2 = row_sum[keep_r], col_sum[keep_c]
-        r1, r2 = 1.0 / np.sqrt(d1), 1.0 / np.sqrt(d2)
+        g1, g2 = d1 + reg * d1.mean(), d2 + reg * d2.mean()  # regularised degrees
+        r1, r2 = 1.0 / np.sqrt(g1), 1.0 / np.sqrt(g2)
         dtype = np.float32 if min(A.shape) > 4 * (MAX_CLUSTERS + self.n_oversamples) else np.float64
         An = A.astype(dtype)
         An *= r1.astype(dtype)[:, None]
         An *= r2.astype(dtype)[None, :]
-        total = math.sqrt(d1.sum())
-        u1, v1 = np.sqrt(d1) / total, np.sqrt(d2) / total
-        s, U, V = _deflated_svd(
-            An, u1, v1, MAX_CLUSTERS, int(self.n_iter), int(self.n_oversamples),
-            np.random.default_rng(seed),
-        )
+        rng = np.random.default_rng(seed)
+        n_iter, n_over = int(self.n_iter), int(self.n_oversamples)
+        if reg == 0:  # the trivial pair (1, D1^1/2 1, D2^1/2 1) is known: deflate it
+            total = math.sqrt(d1.sum())
+            u1, v1 = np.sqrt(d1) / total, np.sqrt(d2) / total
+            s, U, V = _top_svd(An, MAX_CLUSTERS, n_iter, n_over, rng, u1, v1)
+            s, U, V = np.concatenate([[1.0], s]), np.column_stack([u1, U]), np.column_stack([v1, V])
+        else:
+            s, U, V = _top_svd(An, MAX_CLUSTERS + 1, n_iter, n_over, rng)
+            if U[:, 0].sum() < 0:  # the leading (Perron) pair is non-negative
+                U[:, 0], V[:, 0] = -U[:, 0], -V[:, 0]
         self._row_scale, self._col_scale = r1, r2
         self._U, self._V = U, V
         self._col_unit = col_unit[keep_c]
         self._col_sign = col_sign[keep_c]
         self._col_mass = d2
         self._abs_X = A_full if mode == "abs" else np.abs(X)
-        self.singular_values_ = np.concatenate([[1.0], s])
-        self.max_clusters_ = int(min(MAX_CLUSTERS, n_r, n_u, s.size + 1))
+        self.singular_values_ = s
+        self.max_clusters_ = int(min(MAX_CLUSTERS, n_r, n_u, s.size))
         self.suggested_k_, self.eigengap_, self.eigengap_ratio_ = _eigengap(
             self.singular_values_, self.max_clusters_
         )
         return self
 
-    def _points(self, k):
-        """Row and internal-column embedding for k clusters (k-1 nontrivial vectors)."""
-        d = k - 1
-        return self._row_scale[:, None] * self._U[:, :d], self._col_scale[:, None] * self._V[:, :d]
+    def _points(self, k, normalize_rows=True):
+        """Row and internal-column points for k clusters.
+
+        normalize_rows: the rows of the top k singular vectors scaled to unit length;
+        otherwise Dhillon's (D + tau)^-1/2-scaled k-1 vectors after the leading one.
+        """
+        if normalize_rows:
+            return _unit_rows(self._U[:, :k]), _unit_rows(self._V[:, :k])
+        return (self._row_scale[:, None] * self._U[:, 1:k],
+                self._col_scale[:, None] * self._V[:, 1:k])
 
 
 # ------------------------------------------------------------------------ the result
@@ -685,8 +742,9 @@ class CoClusters:
 class CoClustering(BiclusterMixin, BaseEstimator):
     """Sign-aware bipartite spectral co-clustering of a word x unit response matrix.
 
-    Dhillon (2001) on the mode-transformed matrix, using k-1 nontrivial singular
-    vectors, with paired word/unit clusters ordered for display.
+    Dhillon (2001) on the mode-transformed matrix, degree-regularised (Qin & Rohe
+    2013) and with unit-length embedding rows by default, with paired word/unit
+    clusters ordered for display.
 
     Parameters
     ----------
@@ -696,6 +754,15 @@ class CoClustering(BiclusterMixin, BaseEstimator):
         abs: |s|; positive: max(s, 0); negative: max(-s, 0); signed: each unit split
         into a max(s, 0) and a max(-s, 0) column, the unit taking the label of the
         half with the larger total mass (ties: positive).  Never a global shift.
+    regularization : float >= 0, default=1.0
+        Degree regularisation tau = regularization x the mean degree (see
+        SpectralEmbedding).  Without it, words or units with a small total response
+        split off as clusters of one or a few units on real response matrices.
+    normalize_rows : bool, default=True
+        Run k-means on the rows of the top k singular vectors scaled to unit length
+        (Qin & Rohe's RSC-tau), so that no low-degree word or unit lies far out and
+        claims a centre; False uses Dhillon's (D + tau)^-1/2-scaled k-1 vectors.
+        ``regularization=0, normalize_rows=False`` is plain Dhillon (2001).
     random_state : int or None, default=0
         Seed for the randomized SVD and k-means; equal seeds give equal results.
     n_init : int, default=3
@@ -707,8 +774,9 @@ class CoClustering(BiclusterMixin, BaseEstimator):
         BLAS threads during fit (None leaves the process setting).  One thread is
         fastest for matrices of this size and robust on a busy 2-core machine.
     embedding : SpectralEmbedding or None, default=None
-        A fitted embedding of the same matrix and mode, reused instead of recomputed
-        (e.g. ``CoClustering(k, embedding=previous.embedding_)`` for a k slider).
+        A fitted embedding of the same matrix, mode and regularization, reused instead
+        of recomputed (e.g. ``CoClustering(k, embedding=previous.embedding_)`` for a k
+        slider).
 
     Attributes
     ----------
@@ -731,7 +799,8 @@ class CoClustering(BiclusterMixin, BaseEstimator):
     suggested_k_ : int
         Eigengap suggestion (see SpectralEmbedding).
     singular_values_ : ndarray
-        Leading singular values of the normalized bipartite matrix (first = 1).
+        Leading singular values of the normalized bipartite matrix (first = 1 when
+        regularization=0, below 1 otherwise).
     within_between_ratio_ : float or None
         Mean |s| inside paired blocks / mean |s| outside them.
     seed_ari_words_, seed_ari_units_ : float or None
@@ -749,6 +818,8 @@ class CoClustering(BiclusterMixin, BaseEstimator):
         self,
         n_clusters=None,
         mode="abs",
+        regularization=1.0,
+        normalize_rows=True,
         random_state=0,
         n_init=3,
         n_iter=3,
@@ -757,6 +828,8 @@ class CoClustering(BiclusterMixin, BaseEstimator):
     ):
         self.n_clusters = n_clusters
         self.mode = mode
+        self.regularization = regularization
+        self.normalize_rows = normalize_rows
         self.random_state = random_state
         self.n_init = n_init
         self.n_iter = n_iter
@@ -766,6 +839,9 @@ class CoClustering(BiclusterMixin, BaseEstimator):
     def fit(self, X, y=None, *, words=None, unit_ids=None):
         """Co-cluster X (n_words x n_units, signed); optional word labels / unit ids."""
         mode = _check_mode(self.mode)
+        reg = _check_regularization(self.regularization)
+        if not isinstance(self.normalize_rows, (bool, np.bool_)):
+            raise CoclusterError(f"normalize_rows={self.normalize_rows!r} must be True or False")
         if self.n_clusters is not None:
             _check_k(self.n_clusters)
         n_init = self.n_init
@@ -783,21 +859,26 @@ class CoClustering(BiclusterMixin, BaseEstimator):
             if len(unit_ids) != n_units:
                 raise CoclusterError(f"got {len(unit_ids)} unit ids for {n_units} columns")
         with _blas_threads(self.n_threads):
-            self._fit(X, mode, seed, int(n_init))
+            self._fit(X, mode, seed, int(n_init), reg)
         self.words_, self.unit_ids_ = words, unit_ids
         return self
 
-    def _fit(self, X, mode, seed, n_init):
+    def _fit(self, X, mode, seed, n_init, reg):
         n_words, n_units = X.shape
         emb = self.embedding
         if emb is None:
-            emb = SpectralEmbedding(mode=mode, n_iter=self.n_iter, random_state=seed)
-            emb._fit(X, mode, seed)  # X is already checked and threads already limited
+            emb = SpectralEmbedding(mode=mode, regularization=reg, n_iter=self.n_iter, random_state=seed)
+            emb._fit(X, mode, seed, reg)  # X is already checked and threads already limited
         else:
             if not hasattr(emb, "singular_values_"):
                 raise CoclusterError("embedding is not fitted; call SpectralEmbedding(...).fit(X)")
             if emb.mode != mode:
                 raise CoclusterError(f"embedding was computed with mode={emb.mode!r}, not mode={mode!r}")
+            if emb.regularization_ != reg:
+                raise CoclusterError(
+                    f"embedding was computed with regularization={emb.regularization_!r}, "
+                    f"not regularization={reg!r}"
+                )
             if emb.X_.shape != X.shape or not np.array_equal(emb.X_, X):
                 raise CoclusterError("embedding was computed for a different matrix")
 
@@ -814,7 +895,7 @@ class CoClustering(BiclusterMixin, BaseEstimator):
                 f"{emb.dropped_columns_.size} all-zero columns"
             )
 
-        runs = _cluster_embedding(emb, k, [seed + i for i in range(n_init)])
+        runs = _cluster_embedding(emb, k, [seed + i for i in range(n_init)], bool(self.normalize_rows))
         row_lab, unit_lab, (n_split, split_mass) = runs[0]
 
         # block statistics on the original signed matrix (kept rows/units only)

@@ -72,7 +72,13 @@ def _record_fields(tm: TrainedModel, fields) -> tuple[str, ...] | None:
 def to_json(value, decimals: int = 4):
     """``value`` with arrays as rounded nested lists and NaN/inf as None, ready for JSON."""
     if isinstance(value, np.ndarray):
-        return to_json(np.round(value.astype(np.float64), decimals).tolist(), decimals)
+        arr = np.round(value.astype(np.float64), decimals)
+        finite = np.isfinite(arr)
+        if finite.all():
+            return arr.tolist()  # vectorised: no Python call per number
+        out = arr.astype(object)
+        out[~finite] = None
+        return out.tolist()
     if isinstance(value, dict):
         return {k: to_json(v, decimals) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -58,6 +58,75 @@ def test_planted_blocks_recovered_in_each_mode(mode, signs):
     assert ari(c, est.column_labels_) >= 0.95
 
 
+@pytest.mark.parametrize("regularization,normalize_rows", [(0.0, False), (0.0, True), (1.0, False), (4.0, True)])
+def test_planted_blocks_recovered_with_every_regularization_setting(regularization, normalize_rows):
+    X, r, c = planted(seed=1, signs="unit")
+    est = CoClustering(5, regularization=regularization, normalize_rows=normalize_rows).fit(X)
+    assert ari(r, est.row_labels_) >= 0.95 and ari(c, est.column_labels_) >= 0.95
+
+
+def heterogeneous(seed, signs, n_quiet=150, n_weak=24):
+    """Planted blocks where degrees vary as in real response matrices.
+
+    n_weak of the units respond 20x more weakly than the others (signal and noise), and
+    n_quiet extra "quiet" words barely move the state: noise of 1e-4 plus a small
+    constant drift of 0.01 on 3 of the weak units.  Returns (X, truth of the planted
+    words, truth of all units); the quiet words are the last rows.
+    """
+    X, r, c = planted(seed=seed, signs=signs)
+    rng = np.random.default_rng(seed)
+    weak = rng.choice(X.shape[1], n_weak, replace=False)
+    X[:, weak] /= 20
+    quiet = 1e-4 * rng.standard_normal((n_quiet, X.shape[1]))
+    quiet[:, weak[:3]] += 0.01
+    return np.vstack([X, quiet]), r, c
+
+
+@pytest.mark.parametrize("mode,signs", [("abs", "unit"), ("positive", "positive"), ("signed", "block")])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_low_degree_words_and_weak_units_are_not_split_off(mode, signs, seed):
+    # the low-mass set (quiet words x the 3 drifting weak units) is nearly disconnected
+    # after plain D^-1/2 normalisation, which ignores scale: plain Dhillon gives it
+    # clusters of its own with one or two units and merges planted blocks instead
+    X, r, c = heterogeneous(seed, signs)
+    n = r.size
+    est = CoClustering(5, mode=mode, random_state=0).fit(X)
+    assert ari(r, est.row_labels_[:n]) >= 0.95
+    assert ari(c, est.column_labels_) >= 0.95  # the weak units join their planted blocks
+    assert np.bincount(est.column_labels_).min() >= 20
+    plain = CoClustering(5, mode=mode, random_state=0, regularization=0, normalize_rows=False).fit(X)
+    assert np.bincount(plain.column_labels_).min() <= 3
+    assert ari(c, plain.column_labels_) < 0.8
+
+
+def test_regularization_and_the_singular_values():
+    X, _, _ = planted(seed=4)
+    plain = SpectralEmbedding(regularization=0).fit(X)
+    assert plain.singular_values_[0] == 1.0  # the deflated trivial pair
+    reg = SpectralEmbedding().fit(X)
+    assert reg.regularization_ == 1.0
+    # tau = the mean degree about halves the leading singular value of balanced matrices
+    assert 0.4 < reg.singular_values_[0] < 0.6
+    assert np.all(np.diff(reg.singular_values_) <= 1e-9)
+    assert reg.singular_values_.size == plain.singular_values_.size == 31
+    assert reg.suggested_k_ == plain.suggested_k_ == 5
+
+
+@pytest.mark.parametrize("bad", [-0.5, float("nan"), float("inf"), "1", True, None])
+def test_regularization_must_be_a_non_negative_number(bad):
+    X = np.random.default_rng(13).standard_normal((30, 20))
+    with pytest.raises(CoclusterError, match="regularization=.* must be a finite number >= 0"):
+        CoClustering(3, regularization=bad).fit(X)
+    with pytest.raises(CoclusterError, match="regularization=.* must be a finite number >= 0"):
+        SpectralEmbedding(regularization=bad).fit(X)
+
+
+def test_normalize_rows_must_be_a_bool():
+    X = np.random.default_rng(13).standard_normal((30, 20))
+    with pytest.raises(CoclusterError, match="normalize_rows='yes' must be True or False"):
+        CoClustering(3, normalize_rows="yes").fit(X)
+
+
 def test_positive_and_negative_modes_follow_their_own_sign():
     # two different planted partitions: one in the positive part, one in the negative part
     rng = np.random.default_rng(7)
@@ -155,6 +224,12 @@ def test_reused_embedding_must_match():
         CoClustering(3, embedding=emb).fit(X + 1.0)
     with pytest.raises(CoclusterError, match="not fitted"):
         CoClustering(3, embedding=SpectralEmbedding()).fit(X)
+    with pytest.raises(CoclusterError, match="regularization=0.5, not regularization=1.0"):
+        CoClustering(3, embedding=SpectralEmbedding(regularization=0.5).fit(X)).fit(X)
+    # normalize_rows only changes the k-means points: the same embedding serves both
+    plain = CoClustering(3, regularization=0, normalize_rows=False).fit(X)
+    again = CoClustering(3, regularization=0, normalize_rows=False, embedding=plain.embedding_).fit(X)
+    assert again.result().to_dict() == plain.result().to_dict()
 
 
 # ------------------------------------------------------------------------ edge cases
