@@ -26,6 +26,7 @@ DEFAULT_TOP_K = 300
 MAX_TOP_K = 5000
 CLOUD_WORDS = 40
 BOOTSTRAP_RESAMPLES = 4
+CACHE_VERSION = 2  # bump when the co-clustering algorithm or the view format changes
 _LOCK = threading.Lock()
 
 
@@ -87,7 +88,7 @@ def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state
     ev = open_evaluation(name, split)
     layer, state = ev.check(layer, state)
     fp = ev.store.attrs["fingerprint"] + str(ev.store.attrs.get("finished"))
-    key = json.dumps([ev.split, layer, state, mode, top_k, k, seed, stability])
+    key = json.dumps([CACHE_VERSION, ev.split, layer, state, mode, top_k, k, seed, stability])
     path = ev.tm.dir.cache / "coclusters" / (hashlib.sha256((fp + key).encode()).hexdigest()[:24] + ".json")
     cached = read_json(path)
     if cached is not None:
