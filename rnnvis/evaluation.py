@@ -4,6 +4,7 @@ and answer questions about words and units from the store."""
 from __future__ import annotations
 
 import functools
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,8 +105,6 @@ def evaluate_model(name: str, split: str | None = None, max_tokens: int | None =
             n, meta = len(old.tokens), old.attrs.get("metrics", "{}")
             old.close()
             if same:
-                import json
-
                 return EvalSummary(path, n, 0.0, True, json.loads(meta))
         except UserError:
             pass  # incomplete or outdated: rebuild
@@ -145,8 +144,6 @@ def evaluate_model(name: str, split: str | None = None, max_tokens: int | None =
         if not lm:
             probs = writer.f["class_probs"][:]
             metrics["accuracy"] = float((probs.argmax(1) == np.asarray(labels)).mean())
-        import json
-
         writer.commit(metrics=json.dumps(metrics))
     except BaseException:
         writer.abort()
