@@ -20,13 +20,13 @@ from .cocluster import (MAX_CLUSTERS, MIN_CLUSTERS, MODES, CoClustering, Spectra
 from .errors import UserError
 from .evaluation import Evaluation, open_evaluation
 
-__all__ = ["cocluster_view", "cocluster_spec", "DEFAULT_TOP_K", "MAX_TOP_K"]
+__all__ = ["cocluster_view", "cocluster_stability", "cocluster_spec", "DEFAULT_TOP_K", "MAX_TOP_K"]
 
 DEFAULT_TOP_K = 300
 MAX_TOP_K = 5000
 CLOUD_WORDS = 40
 BOOTSTRAP_RESAMPLES = 4
-CACHE_VERSION = 2  # bump when the co-clustering algorithm or the view format changes
+CACHE_VERSION = 3  # bump when the co-clustering algorithm or the view format changes
 _LOCK = threading.Lock()
 
 
@@ -76,39 +76,83 @@ def _embedding(key: tuple, fit):
     return emb
 
 
-def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state: str = "h",
-                   k: int | None = None, top_k: int = DEFAULT_TOP_K, mode: str = "abs",
-                   seed: int = 0, stability: bool = True) -> dict:
-    """Co-cluster the top-K words x units of one layer and state; return JSON-able view data.
+class _Params:
+    """Validated parameters of one co-clustering and where its results are cached."""
 
-    Keys: clusters (words with strength, units), links (block mean, mean |s|, count), clouds
-    (word-cloud layouts), quality (within/between ratio, seed and bootstrap ARI), suggested_k.
-    """
-    _check(k, top_k, mode, seed)
-    ev = open_evaluation(name, split)
-    layer, state = ev.check(layer, state)
-    fp = ev.store.attrs["fingerprint"] + str(ev.store.attrs.get("finished"))
-    key = json.dumps([CACHE_VERSION, ev.split, layer, state, mode, top_k, k, seed, stability])
-    path = ev.tm.dir.cache / "coclusters" / (hashlib.sha256((fp + key).encode()).hexdigest()[:24] + ".json")
-    cached = read_json(path)
-    if cached is not None:
-        return cached
-    with _LOCK:  # one computation at a time; BLAS already uses the cores
-        res, ids = _matrix(ev, layer, state, top_k)
+    def __init__(self, name, split, layer, state, k, top_k, mode, seed):
+        _check(k, top_k, mode, seed)
+        self.ev = ev = open_evaluation(name, split)
+        self.layer, self.state = ev.check(layer, state)
+        self.k, self.top_k, self.mode, self.seed = k, top_k, mode, seed
+        self.fp = ev.store.attrs["fingerprint"] + str(ev.store.attrs.get("finished"))
+
+    def cache_path(self, what: str):
+        key = json.dumps([CACHE_VERSION, what, self.ev.split, self.layer, self.state, self.mode,
+                          self.top_k, self.k, self.seed])
+        digest = hashlib.sha256((self.fp + key).encode()).hexdigest()[:24]
+        return self.ev.tm.dir.cache / "coclusters" / f"{digest}.json"
+
+    def fit(self):
+        """The response matrix and the co-clustering of the view (embedding kept in memory)."""
+        ev = self.ev
+        res, ids = _matrix(ev, self.layer, self.state, self.top_k)
         if len(ids) < MIN_CLUSTERS:
             raise UserError(f"only {len(ids)} words occur in the {ev.split} split; need at least 2")
         X = res.mean[ids]
         words = [ev.tm.vocab.words[i] for i in ids]
-        emb_key = (str(ev.store.path), fp, layer, state, mode, top_k, seed)
-        embedding = _embedding(emb_key, lambda: SpectralEmbedding(mode=mode, random_state=seed).fit(X))
-        model = CoClustering(k, mode=mode, random_state=seed, embedding=embedding).fit(X, words=words)
-        result = model.result()
-        boot = None
-        if stability:
-            boot = _bootstrap(res, ids, result, seed)
-        view = _view(ev, result, words, layer, state, mode, top_k, seed, boot)
-    write_json(path, view)
+        emb_key = (str(ev.store.path), self.fp, self.layer, self.state, self.mode, self.top_k, self.seed)
+        embedding = _embedding(emb_key, lambda: SpectralEmbedding(
+            mode=self.mode, random_state=self.seed).fit(X))
+        model = CoClustering(self.k, mode=self.mode, random_state=self.seed,
+                             embedding=embedding).fit(X, words=words)
+        return res, ids, words, model.result()
+
+
+def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state: str = "h",
+                   k: int | None = None, top_k: int = DEFAULT_TOP_K, mode: str = "abs",
+                   seed: int = 0, stability: bool = False, parallel: bool = False) -> dict:
+    """Co-cluster the top-K words x units of one layer and state; return JSON-able view data.
+
+    Keys: clusters (words with strength, units), links (block mean, mean |s|, count), clouds
+    (word-cloud layouts), quality (within/between ratio, seed and bootstrap ARI), suggested_k.
+    The bootstrap ARI costs several refits, so it is filled in only if already computed or
+    ``stability`` is set; otherwise it is null and ``quality.bootstrap_pending`` is true, and
+    :func:`cocluster_stability` computes it. ``parallel`` lays the word clouds out in worker
+    processes (see :func:`rnnvis.layout.layout_many`).
+    """
+    p = _Params(name, split, layer, state, k, top_k, mode, seed)
+    path = p.cache_path("view")
+    view = read_json(path)
+    if view is None:
+        with _LOCK:  # one computation at a time; BLAS already uses the cores
+            _, _, words, result = p.fit()
+            view = _view(p.ev, result, words, p.layer, p.state, mode, top_k, seed, parallel)
+        write_json(path, view)
+    boot = (cocluster_stability(name, split=split, layer=layer, state=state, k=k, top_k=top_k,
+                                mode=mode, seed=seed) if stability else read_json(p.cache_path("stability")))
+    view["quality"]["bootstrap_ari"] = boot["bootstrap_ari"] if boot else None
+    view["quality"]["bootstrap_pending"] = boot is None
     return view
+
+
+def cocluster_stability(name: str, *, split: str | None = None, layer: int = 0, state: str = "h",
+                        k: int | None = None, top_k: int = DEFAULT_TOP_K, mode: str = "abs",
+                        seed: int = 0) -> dict:
+    """Bootstrap stability of the co-clustering that :func:`cocluster_view` shows (cached).
+
+    Returns ``{"bootstrap_ari": mean word ARI against the view's clusters or None,
+    "resamples": n}``.
+    """
+    p = _Params(name, split, layer, state, k, top_k, mode, seed)
+    path = p.cache_path("stability")
+    cached = read_json(path)
+    if cached is not None:
+        return cached
+    with _LOCK:
+        res, ids, _, result = p.fit()
+        out = {"bootstrap_ari": _bootstrap(res, ids, result, seed), "resamples": BOOTSTRAP_RESAMPLES}
+    write_json(path, out)
+    return out
 
 
 def _bootstrap(res, ids, reference, seed) -> float | None:
@@ -125,27 +169,31 @@ def _bootstrap(res, ids, reference, seed) -> float | None:
     return _finite(stab.word_ari_mean)
 
 
+def _cloud_json(cloud: dict) -> dict:
+    return {"width": cloud["width"], "height": cloud["height"], "words": [
+        {"word": w["word"], "size": w["font_size"], "x": w["x"], "y": w["y"],
+         "width": w["width"], "height": w["height"], "rotate": w["rotation"],
+         "color": w["color"], "baseline_x": w["baseline_x"], "baseline_y": w["baseline_y"]}
+        for w in cloud["words"]]}
+
+
 def _finite(x):
     return float(x) if x is not None and np.isfinite(x) else None
 
 
-def _view(ev, result, words, layer, state, mode, top_k, seed, boot) -> dict:
-    from .layout import layout_words
+def _view(ev, result, words, layer, state, mode, top_k, seed, parallel) -> dict:
+    from .layout import layout_many
 
     k = result.n_clusters
-    word_clusters, unit_clusters, clouds = [], [], []
+    word_clusters, unit_clusters, cloud_weights = [], [], []
     for rows, cols in zip(result.word_clusters(), result.unit_clusters()):
         members = [{"word": words[i], "strength": float(result.row_strength[i]),
                     "sign": int(result.row_sign[i])} for i in rows]
         word_clusters.append(members)
         unit_clusters.append([int(c) for c in cols])
-        weights = {m["word"]: max(m["strength"], 1e-9) for m in members[:CLOUD_WORDS]}
-        cloud = layout_words(weights, random_state=seed).to_dict()
-        clouds.append({"width": cloud["width"], "height": cloud["height"], "words": [
-            {"word": w["word"], "size": w["font_size"], "x": w["x"], "y": w["y"],
-             "width": w["width"], "height": w["height"], "rotate": w["rotation"],
-             "color": w["color"], "baseline_x": w["baseline_x"], "baseline_y": w["baseline_y"]}
-            for w in cloud["words"]]})
+        cloud_weights.append({m["word"]: max(m["strength"], 1e-9) for m in members[:CLOUD_WORDS]})
+    clouds = [_cloud_json(c.to_dict()) for c in layout_many(cloud_weights, random_state=seed,
+                                                          parallel=parallel)]
     links = [{"word_cluster": a, "unit_cluster": b, "mean": float(result.block_mean[a, b]),
               "mean_abs": float(result.block_abs_mean[a, b]), "count": int(result.block_count[a, b])}
              for a in range(k) for b in range(k)]
@@ -159,7 +207,7 @@ def _view(ev, result, words, layer, state, mode, top_k, seed, boot) -> dict:
         "quality": {"within_between": _finite(q.get("within_between_ratio")),
                     "seed_ari": _finite(q.get("seed_ari_words")),
                     "seed_ari_units": _finite(q.get("seed_ari_units")),
-                    "bootstrap_ari": boot},
+                    "bootstrap_ari": None},
         "dropped": {"words": [words[i] for i in result.dropped_rows],
                     "units": [int(u) for u in result.dropped_columns]},
     }

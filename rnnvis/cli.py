@@ -107,6 +107,10 @@ def cmd_serve(args) -> int:
     from server import create_app
 
     app = create_app()
+    if app.config["PARALLEL_LAYOUTS"]:
+        from .layout import warm_pool
+
+        warm_pool()
     print(f"rnnvis is serving at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis")
     return 0
@@ -119,7 +123,8 @@ def cmd_cocluster(args) -> int:
     from .analysis import cocluster_view
 
     view = cocluster_view(args.name, split=args.split, layer=args.layer, state=args.state,
-                          k=args.k, top_k=args.top_k, mode=args.mode, seed=args.seed)
+                          k=args.k, top_k=args.top_k, mode=args.mode, seed=args.seed,
+                          stability=True, parallel=True)
     if args.json:
         print(json.dumps(view))
         return 0

@@ -16,7 +16,11 @@
 
 import io
 import math
+import multiprocessing
+import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from random import Random
@@ -32,7 +36,9 @@ __all__ = [
     "PlacedWord",
     "boxes_overlap",
     "layout_clusters",
+    "layout_many",
     "layout_words",
+    "warm_pool",
 ]
 
 _ROTATE = {0: None, 90: Image.ROTATE_90}
@@ -408,6 +414,64 @@ def layout_words(
     raise LayoutError(f"word cloud layout failed after {max_attempts} attempts: {problem}")
 
 
+_POOL = None
+_POOL_LOCK = threading.Lock()
+
+
+def _pool():
+    """A process pool for layouts (wordcloud holds the GIL, so threads would not help).
+
+    Workers are spawned, not forked, so they never inherit the parent's TensorFlow threads;
+    they import only this module's dependencies.
+    """
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ProcessPoolExecutor(_workers(), mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+def _workers():
+    return min(4, os.cpu_count() or 1)
+
+
+def _reset_pool():
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=False, cancel_futures=True)
+        _POOL = None
+
+
+def layout_many(weight_maps, *, parallel=False, **kwargs):
+    """``layout_words`` for each mapping of ``weight_maps`` (same keyword arguments), in order.
+
+    ``parallel=True`` lays several clouds out in a pool of worker processes (one per core, up
+    to 4, kept for later calls); results equal serial ones. Workers are spawned, so, as with
+    any ``multiprocessing`` use, the main script needs an ``if __name__ == "__main__"`` guard.
+    If the pool breaks (a worker was killed), the clouds are laid out here instead.
+    """
+    maps = list(weight_maps)
+    if parallel and len(maps) > 1 and (os.cpu_count() or 1) > 1:
+        try:
+            return list(_pool().map(_layout_one, [(m, kwargs) for m in maps]))
+        except BrokenProcessPool:
+            _reset_pool()
+    return [layout_words(m, **kwargs) for m in maps]
+
+
+def warm_pool():
+    """Start the layout workers now (they take about a second to import), so the first
+    parallel ``layout_many`` call does not pay for it."""
+    pool = _pool()
+    list(pool.map(_layout_one, [({"warm": 1.0}, {})] * _workers()))
+
+
+def _layout_one(args):
+    weights, kwargs = args
+    return layout_words(weights, **kwargs)
+
+
 def layout_clusters(result, words, *, max_words=None, **kwargs):
     """One ``layout_words`` layout per word cluster of a ``CoClusters`` result.
 
@@ -416,7 +480,7 @@ def layout_clusters(result, words, *, max_words=None, **kwargs):
     ``max_words`` keeps only the strongest words of each cluster.  Other keyword
     arguments go to ``layout_words``.
     """
-    layouts = []
+    maps = []
     for rows in result.word_clusters():
         if max_words is not None:
             rows = rows[:max_words]
@@ -424,5 +488,5 @@ def layout_clusters(result, words, *, max_words=None, **kwargs):
         for i in rows:
             word = str(words[i])
             weights[word] = max(weights.get(word, 0.0), float(result.row_strength[i]))
-        layouts.append(layout_words(weights, **kwargs))
-    return layouts
+        maps.append(weights)
+    return layout_many(maps, **kwargs)

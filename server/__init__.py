@@ -14,7 +14,8 @@ __all__ = ["create_app", "STATIC"]
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: ``/api`` blueprint, JSON error handlers, and ``static/`` at ``/``."""
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
-    app.config.from_mapping(MAX_CONTENT_LENGTH=1 << 20, JSON_SORT_KEYS=False)
+    # PARALLEL_LAYOUTS: lay word clouds out in worker processes (rnnvis.layout.layout_many)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=1 << 20, JSON_SORT_KEYS=False, PARALLEL_LAYOUTS=True)
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from rnnvis.errors import UserError
 
@@ -96,17 +96,31 @@ def model(name):
     return jsonify(out)
 
 
+def _cocluster_params() -> dict:
+    from rnnvis.analysis import DEFAULT_TOP_K, MAX_TOP_K
+    from rnnvis.cocluster import MAX_CLUSTERS, MIN_CLUSTERS, MODES
+
+    return dict(split=_split(), layer=_int("layer", 0, 0), state=_str("state", "h"),
+                k=_int("k", None, MIN_CLUSTERS, MAX_CLUSTERS),
+                top_k=_int("top_k", DEFAULT_TOP_K, 10, MAX_TOP_K),
+                mode=_str("mode", "abs", MODES), seed=_int("seed", 0, 0, 2**31 - 1))
+
+
 @bp.get("/models/<name>/coclusters")
 def coclusters(name):
     """Co-clusters of one layer and state kind, with links, cloud layouts and quality."""
-    from rnnvis.analysis import DEFAULT_TOP_K, MAX_TOP_K, cocluster_view
-    from rnnvis.cocluster import MAX_CLUSTERS, MIN_CLUSTERS, MODES
+    from rnnvis.analysis import cocluster_view
 
-    view = cocluster_view(
-        name, split=_split(), layer=_int("layer", 0, 0), state=_str("state", "h"),
-        k=_int("k", None, MIN_CLUSTERS, MAX_CLUSTERS), top_k=_int("top_k", DEFAULT_TOP_K, 10, MAX_TOP_K),
-        mode=_str("mode", "abs", MODES), seed=_int("seed", 0, 0, 2**31 - 1))
-    return jsonify(view)
+    return jsonify(cocluster_view(name, **_cocluster_params(),
+                                  parallel=current_app.config["PARALLEL_LAYOUTS"]))
+
+
+@bp.get("/models/<name>/coclusters/stability")
+def cocluster_stability(name):
+    """Bootstrap stability of the co-clusters that /coclusters shows for the same parameters."""
+    from rnnvis.analysis import cocluster_stability
+
+    return jsonify(cocluster_stability(name, **_cocluster_params()))
 
 
 @bp.get("/models/<name>/words/<word>")

@@ -32,6 +32,11 @@ def spec() -> dict:
     state = _q("state", {"type": "string", "default": "h"}, "h, c, or a gate (i f o g / z r hh)")
     split = _q("split", {"type": "string", "enum": ["train", "valid", "test"]}, "evaluated split")
     text = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
+    cocluster = [name, layer, state, split,
+                 _q("k", {"type": "integer", "minimum": 2, "maximum": 30}, "clusters; default suggested"),
+                 _q("top_k", {"type": "integer", "minimum": 10, "maximum": 5000, "default": 300}, "words"),
+                 _q("mode", {"type": "string", "enum": ["abs", "positive", "negative", "signed"]}, "sign mode"),
+                 _q("seed", {"type": "integer", "minimum": 0, "default": 0}, "random seed")]
     return {
         "openapi": "3.1.0",
         "info": {"title": "rnnvis API", "version": "1.0",
@@ -41,12 +46,10 @@ def spec() -> dict:
             "/api/models": {"get": _op("List models with status and metrics", errors=())},
             "/api/models/{name}": {"get": _op("A model's config and history", [name])},
             "/api/models/{name}/coclusters": {"get": _op(
-                "Co-clusters, block links, word-cloud layouts and quality", [
-                    name, layer, state, split,
-                    _q("k", {"type": "integer", "minimum": 2, "maximum": 30}, "clusters; default suggested"),
-                    _q("top_k", {"type": "integer", "minimum": 10, "maximum": 5000, "default": 300}, "words"),
-                    _q("mode", {"type": "string", "enum": ["abs", "positive", "negative", "signed"]}, "sign mode"),
-                    _q("seed", {"type": "integer", "minimum": 0, "default": 0}, "random seed")])},
+                "Co-clusters, block links, word-cloud layouts and quality (quality.bootstrap_ari "
+                "is null with bootstrap_pending true until /coclusters/stability has run)", cocluster)},
+            "/api/models/{name}/coclusters/stability": {"get": _op(
+                "Bootstrap ARI of the co-clusters shown for the same parameters", cocluster)},
             "/api/models/{name}/words/{word}": {"get": _op(
                 "A word's expected response over all units, with percentile bands",
                 [name, _p("word", {"type": "string"}, "word"), layer, state, split])},

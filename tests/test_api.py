@@ -59,6 +59,28 @@ def test_coclusters(client):
     assert default["k"] == default["suggested_k"]
 
 
+def test_bootstrap_stability_arrives_in_its_own_request(client):
+    url = "/api/models/lm/coclusters?layer=0&state=h&k=3&top_k=20&seed=5"
+    first = client.get(url).get_json()
+    assert first["quality"]["bootstrap_ari"] is None and first["quality"]["bootstrap_pending"] is True
+    stab = client.get(url.replace("/coclusters?", "/coclusters/stability?"))
+    assert stab.status_code == 200, stab.get_json()
+    out = stab.get_json()
+    assert out["resamples"] >= 2 and -1.0 <= out["bootstrap_ari"] <= 1.0
+    # computed from the same clustering the view shows: its own reference, recomputed by hand
+    from rnnvis.analysis import _bootstrap, _Params
+
+    p = _Params("lm", None, 0, "h", 3, 20, "abs", 5)
+    res, ids, _, result = p.fit()
+    assert [list(c) for c in result.unit_clusters()] == first["unit_clusters"]
+    assert _bootstrap(res, ids, result, 5) == pytest.approx(out["bootstrap_ari"])
+    after = client.get(url).get_json()
+    assert after["quality"]["bootstrap_ari"] == out["bootstrap_ari"]
+    assert after["quality"]["bootstrap_pending"] is False
+    assert {k: v for k, v in after.items() if k != "quality"} == {
+        k: v for k, v in first.items() if k != "quality"}
+
+
 def test_word_unit_and_sentences(client):
     resp = client.get("/api/models/lm/words/a?layer=0&state=h")
     body = resp.get_json()
@@ -129,6 +151,9 @@ def test_openapi_lists_every_endpoint(client):
     ("get", "/api/models/lm/coclusters?top_k=5", None, 400, "top_k: got 5"),
     ("get", "/api/models/lm/coclusters?split=dev", None, 400, "split: got 'dev'"),
     ("get", "/api/models/lm/coclusters?split=valid", None, 404, "no evaluation of the valid split"),
+    ("get", "/api/models/nope/coclusters/stability", None, 404, "unknown model"),
+    ("get", "/api/models/lm/coclusters/stability?k=31", None, 400, "k: got 31; expected an integer from 2 to 30"),
+    ("get", "/api/models/lm/coclusters/stability?mode=x", None, 400, "mode: got 'x'; allowed: abs"),
     ("get", "/api/models/lm/words/zebra", None, 404, "'zebra' is not in the vocabulary"),
     ("get", "/api/models/lm/words/a?layer=9", None, 400, "layer: got 9"),
     ("get", "/api/models/lm/units/99?layer=0", None, 400, "unit: got 99; layer 0 has units 0..6"),

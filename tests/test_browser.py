@@ -103,6 +103,8 @@ def test_main_view_draws_one_chip_and_one_cloud_per_cluster(page):
     quality = page.p.locator(".quality")
     expect(quality).to_contain_text(re.compile(r"within/between \d+\.\d×"))
     expect(quality).to_contain_text("seed ARI")
+    # the bootstrap ARI comes in its own request once the view is drawn
+    expect(quality).to_contain_text(re.compile(r"bootstrap ARI -?\d\.\d\d"))
     expect(page.p.locator("[data-control=k] .control-extra")).to_contain_text(f"suggested k = ")
     expect(page.p.locator(".view-title")).to_contain_text(f"{LSTM} — layer 1")
     shot(page, "main")

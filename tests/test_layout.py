@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 from rnnvis.cocluster import cocluster
-from rnnvis.layout import CloudLayout, LayoutError, boxes_overlap, layout_clusters, layout_words
+from rnnvis.layout import (CloudLayout, LayoutError, boxes_overlap, layout_clusters, layout_many,
+                           layout_words)
 
 
 def random_words(seed, n):
@@ -159,3 +160,13 @@ def test_layout_clusters_uses_cluster_words_and_strengths():
     for rows, layout in zip(result.word_clusters(), layouts):
         expected = {words[i]: result.row_strength[i] for i in rows[:12]}
         assert_complete_and_disjoint(layout, expected)
+
+
+def test_layout_many_in_worker_processes_equals_serial_layouts():
+    maps = [random_words(seed, n) for seed, n in ((1, 30), (2, 5), (3, 40))]
+    serial = [layout_words(m, random_state=4) for m in maps]
+    parallel = layout_many(maps, random_state=4, parallel=True)
+    assert [p.to_dict() for p in parallel] == [s.to_dict() for s in serial]
+    assert layout_many([], parallel=True) == []
+    with pytest.raises(ValueError, match="non-empty"):  # a worker's error reaches the caller
+        layout_many([maps[0], {}], parallel=True)

@@ -77,6 +77,20 @@ export function getCoclusters(name, { layer = 0, state = "h", k = null, topK = 3
   return cachedGet(`/models/${enc(name)}/coclusters${query({ layer, state, k, top_k: topK, mode, seed, split })}`);
 }
 
+/** Bootstrap stability of the co-clusters for the same parameters: {bootstrap_ari, resamples}. */
+export function getStability(name, { layer = 0, state = "h", k = null, topK = 300, mode = "abs", seed = 0, split = null } = {}) {
+  return cachedGet(`/models/${enc(name)}/coclusters/stability${query({ layer, state, k, top_k: topK, mode, seed, split })}`);
+}
+
+/** Fill in `data.quality.bootstrap_ari` if it is still pending; resolves true when it changed. */
+export async function completeStability(name, params, data) {
+  if (!data?.quality?.bootstrap_pending) return false;
+  const out = await getStability(name, params);
+  data.quality.bootstrap_ari = out.bootstrap_ari;
+  data.quality.bootstrap_pending = false;
+  return true;
+}
+
 export function getWord(name, word, { layer = 0, state = "h", split = null } = {}) {
   return cachedGet(`/models/${enc(name)}/words/${enc(word)}${query({ layer, state, split })}`);
 }

@@ -6,6 +6,10 @@ test("formatQuality prints the numbers that are there", () => {
   assert.equal(formatQuality({ within_between: 2.345, seed_ari: 0.912, bootstrap_ari: null }), "within/between 2.3×, seed ARI 0.91");
   assert.equal(formatQuality({ within_between: 1, seed_ari: 1, bootstrap_ari: 0.5 }), "within/between 1.0×, seed ARI 1.00, bootstrap ARI 0.50");
   assert.equal(formatQuality(null), "");
+  assert.equal(formatQuality({ within_between: 2, seed_ari: null, bootstrap_ari: null, bootstrap_pending: true }),
+    "within/between 2.0×, bootstrap ARI computing…");
+  assert.equal(formatQuality({ within_between: 2, bootstrap_ari: 0.7, bootstrap_pending: true }),
+    "within/between 2.0×, bootstrap ARI 0.70");
 });
 
 test("qualityVerdict reads the numbers as in the notes", () => {

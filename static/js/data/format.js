@@ -2,13 +2,15 @@
 
 import { formatNumber } from "./scales.js";
 
-/** "within/between 2.3×, seed ARI 0.91, bootstrap ARI 0.85" (parts with no value are left out). */
+/** "within/between 2.3×, seed ARI 0.91, bootstrap ARI 0.85" (parts with no value are left out;
+ * a bootstrap ARI still being computed reads "bootstrap ARI computing…"). */
 export function formatQuality(q) {
   if (!q) return "";
   const parts = [];
   if (Number.isFinite(q.within_between)) parts.push(`within/between ${q.within_between.toFixed(1)}×`);
   if (Number.isFinite(q.seed_ari)) parts.push(`seed ARI ${q.seed_ari.toFixed(2)}`);
   if (Number.isFinite(q.bootstrap_ari)) parts.push(`bootstrap ARI ${q.bootstrap_ari.toFixed(2)}`);
+  else if (q.bootstrap_pending) parts.push("bootstrap ARI computing…");
   return parts.join(", ");
 }
 

@@ -155,6 +155,9 @@ export function createCompareView(root, app) {
         side.data = data;
         side.info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range };
         q.text(`k = ${data.k} · ${formatQuality(data.quality)}`);
+        api.completeStability(side.model.name, side.params, data)
+          .catch(() => { data.quality.bootstrap_pending = false; })
+          .then(() => { if (my === token) q.text(`k = ${data.k} · ${formatQuality(data.quality)}`); });
         if (side.host.select("svg.cluster-svg").empty()) {
           clear(side.host);
           side.host.node().appendChild(side.view.svg());

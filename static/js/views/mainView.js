@@ -157,6 +157,10 @@ export function createMainView(root, app) {
       host.node().appendChild(view.svg());
     }
     renderQuality(quality, data);
+    // the bootstrap ARI takes several refits: it arrives after the view is drawn
+    api.completeStability(model.name, params, data)
+      .then((changed) => { if (changed && my === token) renderQuality(quality, data); })
+      .catch(() => { if (my === token) { data.quality.bootstrap_pending = false; renderQuality(quality, data); } });
     const draw = () => {
       const stats = words.filter((w) => w.stats);
       const limit = clipLimit(stats.flatMap((w) => w.stats.mean), state.clip);
