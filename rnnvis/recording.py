@@ -347,7 +347,7 @@ class Recorder:
         dense = self.dense
         dense_act = _act(dense.activation) if dense.activation.__name__ != "softmax" else tf.nn.softmax
 
-        @tf.function(input_signature=spec)
+        @tf.function(input_signature=spec, autograph=False)  # explicit tf.while_loop: no conversion
         def run(tokens, keep, rows, ends, states):
             x = tf.gather(tf.convert_to_tensor(self.embedding.embeddings), tokens)
             keep = keep if with_reset else None
@@ -376,7 +376,8 @@ class Recorder:
         if self._next_loss_fn is None:
             dense = self.dense
 
-            @tf.function(input_signature=[tf.TensorSpec([None, self.units[-1]], tf.float32),
+            @tf.function(autograph=False,
+                         input_signature=[tf.TensorSpec([None, self.units[-1]], tf.float32),
                                           tf.TensorSpec([None], tf.int32)])
             def next_loss(h, target):
                 logits = tf.matmul(h, dense.kernel) + dense.bias

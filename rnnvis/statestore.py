@@ -30,6 +30,7 @@ from .responses import ResponseMatrix
 __all__ = ["STORE_VERSION", "fingerprint", "StoreWriter", "StateStore", "contiguous_runs"]
 
 STORE_VERSION = 1
+_CHUNK_BYTES = 64 * 1024  # bytes per compressed HDF5 chunk of a state array
 
 
 def fingerprint(paths: list[Path]) -> str:
@@ -63,7 +64,8 @@ class StoreWriter:
         fd, tmp = tempfile.mkstemp(prefix=f".tmp-{self.path.name}-", suffix=".h5", dir=self.path.parent)
         os.close(fd)
         self.tmp = Path(tmp)
-        self.f = h5py.File(self.tmp, "w")
+        # a chunk cache that holds the partly written chunks of every stream (64 x 2 x 64 KB)
+        self.f = h5py.File(self.tmp, "w", rdcc_nbytes=16 << 20, rdcc_nslots=25013)
         self.f.attrs.update({**attrs, "version": STORE_VERSION, "complete": False,
                              "store_states": store_states, "dtype": dtype,
                              "units": json.dumps(units), "keys": json.dumps(keys)})
@@ -78,7 +80,9 @@ class StoreWriter:
         if store_states:
             for layer, (u, ks) in enumerate(zip(units, keys)):
                 group = self.f.create_group(f"states/layer_{layer}")
-                rows = max(1, min(n_tokens, max(256, (1 << 20) // (u * 4))))
+                # small chunks: the recorder delivers one run of rows per stream, and a
+                # write that covers part of a compressed chunk rewrites the whole chunk
+                rows = max(1, min(n_tokens, max(16, _CHUNK_BYTES // (u * np.dtype(dtype).itemsize))))
                 self.states.append({k: group.create_dataset(
                     k, (n_tokens, u), dtype=dtype, chunks=(rows, u), compression="lzf",
                     shuffle=True) for k in ks})
@@ -94,7 +98,8 @@ class StoreWriter:
                 self.f["next_loss"][dst] = chunk.next_loss[a:b]
             for datasets, arrays in zip(self.states, chunk.layers):
                 for key, dset in datasets.items():
-                    dset[dst] = arrays[key][a:b]
+                    # convert in numpy: HDF5's own float32 -> float16 conversion is ~100x slower
+                    dset[dst] = np.asarray(arrays[key][a:b], dtype=dset.dtype)
         if chunk.class_probs is not None and len(chunk.doc_ids):
             order = np.argsort(chunk.doc_ids)
             self.f["class_probs"][np.asarray(chunk.doc_ids)[order]] = chunk.class_probs[order]
