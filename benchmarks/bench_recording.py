@@ -23,10 +23,14 @@ For PTB-like shapes (10k vocabulary, random weights) it measures, in one run:
   cell once per time step on the same B streams, keeping h (and c), compared with the
   "states only" row.
 
-On a VM, the first touch of fresh guest memory can cost about a second per GB, which would be
-charged to whichever run first needs that much (``record`` of 100k tokens with every field
-allocates 1.3 GB for 2x200 LSTM, 4.2 GB for 2x650), so the benchmark touches ``--prewarm-gb``
-once before measuring and reports how long that took.
+Memory on this VM: pages the process frees go back to the guest kernel, which hands them to the
+host after about 2 s (free page reporting); touching them again then costs 1-3 s per GB, against
+~0.16 s/GB for pages freed a moment ago. Measuring the GEMM bound (large matrices, several seconds)
+right before a run therefore charged the run for re-faulting all its memory and halved it. So
+each repeat is: bound measurement, one untimed run (faults the memory in, as any long evaluation
+does after its first chunk), then the timed run. The script prints what re-touching memory costs
+after an idle pause, so the one-off cost of a fresh ``record`` result can be added by hand
+(``record`` of 100k tokens with every field returns 1.3 GB for 2x200 LSTM, 4.2 GB for 2x650).
 
     .venv/bin/python benchmarks/bench_recording.py [--tokens 100000] [--repeats 3] [--quick]
 """
@@ -118,6 +122,19 @@ def bounds(cell, units, rates_cache):
     return 1 / seconds, 1 / (seconds + soft_seconds), flops, flops + soft_flops
 
 
+def touch_costs(gb=1.0):
+    """Seconds to write ``gb`` of memory freed 3 s earlier, and freed just before."""
+    n = int(gb * 2**30) // 4
+    np.ones(n, np.float32)
+    time.sleep(3.0)
+    start = time.perf_counter()
+    np.ones(n, np.float32)
+    fresh = time.perf_counter() - start
+    start = time.perf_counter()
+    np.ones(n, np.float32)
+    return fresh, time.perf_counter() - start
+
+
 # ---------------------------------------------------------------- naive baselines
 
 def naive_cells(model, cfg, tokens, streams):
@@ -160,21 +177,22 @@ def main(argv=None):
     ap.add_argument("--naive-tokens", type=int, default=2048)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--quick", action="store_true", help="2x200 shapes only, 20k tokens")
-    ap.add_argument("--prewarm-gb", type=float, default=6.0,
-                    help="touch this much fresh memory once before measuring (0: off)")
+    ap.add_argument("--shapes", default="all",
+                    help="comma-separated cells to run (lstm200,lstm650,gru,rnn) or all")
     args = ap.parse_args(argv)
     shapes = SHAPES if not args.quick else [s for s in SHAPES if s[1] == 200]
+    if args.shapes != "all":
+        wanted = set(args.shapes.split(","))
+        shapes = [s for s in shapes if f"{s[0]}{s[1] if s[0] == 'lstm' else ''}" in wanted]
     n = args.tokens if not args.quick else 20_000
     m = min(args.naive_tokens, n)
     tokens = np.random.default_rng(0).integers(0, VOCAB, n).astype(np.int32)
     print(f"tf {tf.__version__}, {n} tokens, B={STREAMS} streams, chunk {CHUNK} steps, "
           f"median of {args.repeats}; load average {os.getloadavg()[0]:.2f} on "
           f"{os.cpu_count()} CPUs", flush=True)
-    if args.prewarm_gb > 0:
-        start = time.perf_counter()
-        np.ones(int(args.prewarm_gb * 2**30) // 4, np.float32)
-        print(f"  first touch of {args.prewarm_gb:g} GB fresh memory: "
-              f"{time.perf_counter() - start:.1f} s", flush=True)
+    fresh, warm = touch_costs()
+    print(f"  touching 1 GB of memory freed 3 s earlier: {fresh:.2f} s; freed just before: "
+          f"{warm:.2f} s", flush=True)
     peak, rows = gemm_rate(2048, 1024, 4096), []
     for cell, units, label in shapes:
         cfg = config(cell, units)
@@ -196,12 +214,13 @@ def main(argv=None):
                 def run(kwargs=kwargs):
                     record(model, cfg, tokens, batch_streams=STREAMS, chunk_steps=CHUNK,
                            progress=False, **kwargs)
-            run()   # warm-up: tracing, first-touch memory
+            run()   # warm-up: tracing
             tps, bound, naive = [], [], []
             for _ in range(args.repeats):   # bound and baseline measured next to each run
                 rates = {}
                 b = bounds(cell, units, rates)[1 if soft else 0]
                 peak = max(peak, *rates.values())
+                run()   # untimed: fault in the memory the bound measurement gave back
                 start = time.perf_counter()
                 run()
                 tps.append(n / (time.perf_counter() - start))
