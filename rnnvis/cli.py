@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -111,6 +112,8 @@ def cmd_serve(args) -> int:
         from .layout import warm_pool
 
         warm_pool()
+    # a plain `kill` ends the server like Ctrl+C, so the layout workers are shut down cleanly
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"rnnvis is serving at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis")
     return 0
