@@ -170,3 +170,40 @@ def test_layout_many_in_worker_processes_equals_serial_layouts():
     assert layout_many([], parallel=True) == []
     with pytest.raises(ValueError, match="non-empty"):  # a worker's error reaches the caller
         layout_many([maps[0], {}], parallel=True)
+
+
+def test_layout_workers_exit_when_their_parent_is_killed(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import os, sys, time\n"
+        f"sys.path.insert(0, {str(__import__('pathlib').Path(__file__).resolve().parent.parent)!r})\n"
+        "from rnnvis.layout import layout_many, warm_pool\n"
+        "if __name__ == '__main__':\n"
+        "    warm_pool()\n"
+        "    print(' '.join(str(p) for p in __import__('rnnvis.layout').layout._POOL._processes),"
+        " flush=True)\n"
+        "    time.sleep(60)\n")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    assert workers
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+
+    def alive(pid):
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                return "State:\tZ" not in fh.read()
+        except FileNotFoundError:
+            return False
+
+    deadline = time.time() + 10
+    while any(alive(p) for p in workers) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not any(alive(p) for p in workers)
