@@ -107,6 +107,18 @@ class _Params:
                              embedding=embedding).fit(X, words=words)
         return res, ids, words, model.result()
 
+    def stability(self, fitted=None) -> dict:
+        """The cached bootstrap answer, computed (from ``fitted`` if given) when missing."""
+        path = self.cache_path("stability")
+        out = read_json(path)
+        if out is None:
+            with _LOCK:
+                res, ids, _, result = fitted or self.fit()
+                out = {"bootstrap_ari": _bootstrap(res, ids, result, self.seed),
+                       "resamples": BOOTSTRAP_RESAMPLES}
+            write_json(path, out)
+        return out
+
 
 def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state: str = "h",
                    k: int | None = None, top_k: int = DEFAULT_TOP_K, mode: str = "abs",
@@ -122,14 +134,13 @@ def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state
     """
     p = _Params(name, split, layer, state, k, top_k, mode, seed)
     path = p.cache_path("view")
-    view = read_json(path)
+    view, fitted = read_json(path), None
     if view is None:
         with _LOCK:  # one computation at a time; BLAS already uses the cores
-            _, _, words, result = p.fit()
-            view = _view(p.ev, result, words, p.layer, p.state, mode, top_k, seed, parallel)
+            fitted = p.fit()
+            view = _view(p.ev, fitted[3], fitted[2], p.layer, p.state, mode, top_k, seed, parallel)
         write_json(path, view)
-    boot = (cocluster_stability(name, split=split, layer=layer, state=state, k=k, top_k=top_k,
-                                mode=mode, seed=seed) if stability else read_json(p.cache_path("stability")))
+    boot = p.stability(fitted) if stability else read_json(p.cache_path("stability"))
     view["quality"]["bootstrap_ari"] = boot["bootstrap_ari"] if boot else None
     view["quality"]["bootstrap_pending"] = boot is None
     return view
@@ -143,16 +154,7 @@ def cocluster_stability(name: str, *, split: str | None = None, layer: int = 0, 
     Returns ``{"bootstrap_ari": mean word ARI against the view's clusters or None,
     "resamples": n}``.
     """
-    p = _Params(name, split, layer, state, k, top_k, mode, seed)
-    path = p.cache_path("stability")
-    cached = read_json(path)
-    if cached is not None:
-        return cached
-    with _LOCK:
-        res, ids, _, result = p.fit()
-        out = {"bootstrap_ari": _bootstrap(res, ids, result, seed), "resamples": BOOTSTRAP_RESAMPLES}
-    write_json(path, out)
-    return out
+    return _Params(name, split, layer, state, k, top_k, mode, seed).stability()
 
 
 def _bootstrap(res, ids, reference, seed) -> float | None:
@@ -206,8 +208,7 @@ def _view(ev, result, words, layer, state, mode, top_k, seed, parallel) -> dict:
         "clouds": clouds,
         "quality": {"within_between": _finite(q.get("within_between_ratio")),
                     "seed_ari": _finite(q.get("seed_ari_words")),
-                    "seed_ari_units": _finite(q.get("seed_ari_units")),
-                    "bootstrap_ari": None},
+                    "seed_ari_units": _finite(q.get("seed_ari_units"))},
         "dropped": {"words": [words[i] for i in result.dropped_rows],
                     "units": [int(u) for u in result.dropped_columns]},
     }

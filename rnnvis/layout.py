@@ -465,7 +465,7 @@ def layout_many(weight_maps, *, parallel=False, **kwargs):
     If the pool breaks (a worker was killed), the clouds are laid out here instead.
     """
     maps = list(weight_maps)
-    if parallel and len(maps) > 1 and (os.cpu_count() or 1) > 1:
+    if parallel and len(maps) > 1 and _workers() > 1:
         try:
             return list(_pool().map(_layout_one, [(m, kwargs) for m in maps]))
         except BrokenProcessPool:

@@ -64,7 +64,8 @@ class StoreWriter:
         fd, tmp = tempfile.mkstemp(prefix=f".tmp-{self.path.name}-", suffix=".h5", dir=self.path.parent)
         os.close(fd)
         self.tmp = Path(tmp)
-        # a chunk cache that holds the partly written chunks of every stream (64 x 2 x 64 KB)
+        # a chunk cache per dataset that holds the partly written chunk of every stream
+        # (64 streams x 64 KB = 4 MB; 16 MB leaves room for wider layers and more streams)
         self.f = h5py.File(self.tmp, "w", rdcc_nbytes=16 << 20, rdcc_nslots=25013)
         self.f.attrs.update({**attrs, "version": STORE_VERSION, "complete": False,
                              "store_states": store_states, "dtype": dtype,

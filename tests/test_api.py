@@ -79,6 +79,15 @@ def test_bootstrap_stability_arrives_in_its_own_request(client):
     assert after["quality"]["bootstrap_pending"] is False
     assert {k: v for k, v in after.items() if k != "quality"} == {
         k: v for k, v in first.items() if k != "quality"}
+    # the CLI's way: view and bootstrap in one call, reusing the view's clustering
+    from rnnvis.analysis import cocluster_stability, cocluster_view
+
+    both = cocluster_view("lm", layer=0, k=3, top_k=20, seed=6, stability=True)
+    assert both["quality"]["bootstrap_pending"] is False
+    assert both["quality"]["bootstrap_ari"] == cocluster_stability("lm", layer=0, k=3, top_k=20, seed=6)[
+        "bootstrap_ari"]
+    res, ids, _, result = _Params("lm", None, 0, "h", 3, 20, "abs", 6).fit()
+    assert both["quality"]["bootstrap_ari"] == pytest.approx(_bootstrap(res, ids, result, 6))
 
 
 def test_word_unit_and_sentences(client):

@@ -72,14 +72,17 @@ export function clearCache() {
 export const getModels = () => request("GET", "/models");
 export const getModel = (name) => cachedGet(`/models/${enc(name)}`);
 
+const coclusterQuery = ({ layer = 0, state = "h", k = null, topK = 300, mode = "abs", seed = 0, split = null } = {}) =>
+  query({ layer, state, k, top_k: topK, mode, seed, split });
+
 /** Co-clusters of one layer and state kind; k null = the suggested k. */
-export function getCoclusters(name, { layer = 0, state = "h", k = null, topK = 300, mode = "abs", seed = 0, split = null } = {}) {
-  return cachedGet(`/models/${enc(name)}/coclusters${query({ layer, state, k, top_k: topK, mode, seed, split })}`);
+export function getCoclusters(name, params) {
+  return cachedGet(`/models/${enc(name)}/coclusters${coclusterQuery(params)}`);
 }
 
 /** Bootstrap stability of the co-clusters for the same parameters: {bootstrap_ari, resamples}. */
-export function getStability(name, { layer = 0, state = "h", k = null, topK = 300, mode = "abs", seed = 0, split = null } = {}) {
-  return cachedGet(`/models/${enc(name)}/coclusters/stability${query({ layer, state, k, top_k: topK, mode, seed, split })}`);
+export function getStability(name, params) {
+  return cachedGet(`/models/${enc(name)}/coclusters/stability${coclusterQuery(params)}`);
 }
 
 /** Fill in `data.quality.bootstrap_ari` if it is still pending; resolves true when it changed. */
