@@ -1,9 +1,10 @@
 """Record every hidden unit's state and gates for every token, with compiled TensorFlow.
 
 The recorder runs the model's own cell weights (``layer.cell.kernel``,
-``recurrent_kernel``, ``bias``) in a ``tf.function``: per layer, one large matmul
-projects the inputs of all steps of a chunk, then a ``tf.while_loop`` over time does
-the recurrent step for ``B`` parallel streams at once. Nothing runs per token in Python.
+``recurrent_kernel``, ``bias``) in a ``tf.function``: one large matmul projects the
+embedded inputs of all steps of a chunk, then one ``tf.while_loop`` steps ``B`` parallel
+streams through every layer as a wavefront (iteration ``s`` runs layer ``l`` at step
+``s - l``, so the layers' steps run concurrently). Nothing runs per token in Python.
 
 Conventions
 -----------
@@ -247,61 +248,133 @@ def _weights(cell, gates: int):
             tf.convert_to_tensor(bias))
 
 
-def _run_layer(kind, cell, x, states, keep, keys):
-    """One layer over a time-major chunk ``x (T, B, D)``; returns per-key (T, B, U) and finals."""
-    units = cell.units
-    act, rec = _act(cell.activation), _act(getattr(cell, "recurrent_activation", None))
-    gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
-    kernel, recurrent, bias = _weights(cell, gates)
-    steps, batch = tf.shape(x)[0], tf.shape(x)[1]
-    in_bias, rec_bias = (bias[0], bias[1]) if kind == "gru" else (bias, None)
-    xw = tf.reshape(tf.matmul(tf.reshape(x, [-1, x.shape[-1]]), kernel) + in_bias,
-                    [steps, batch, gates * units])
-    loop_keys = [k for k in CELL_FIELDS[kind] if k in keys or k == "h" or (k == "c" and "c_prev" in keys)]
+class _CellStep:
+    """One layer's recurrence, from the cell's live weights: ``step(zx, h, c)``.
 
-    def step(t, h, c):
-        if keep is not None:
-            k = keep[t][:, None]
-            h = h * k
-            c = c * k
-        z = xw[t]
-        if kind == "rnn":
-            h = act(z + tf.matmul(h, recurrent))
+    ``zx`` is the input projection ``x W + b`` (GRU: the input-side bias row only).
+    """
+
+    def __init__(self, kind, cell):
+        self.kind, self.units = kind, cell.units
+        self.act, self.rec = _act(cell.activation), _act(getattr(cell, "recurrent_activation", None))
+        gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
+        self.kernel, self.recurrent, bias = _weights(cell, gates)
+        self.in_bias, self.rec_bias = (bias[0], bias[1]) if kind == "gru" else (bias, None)
+
+    def project(self, x):
+        """``x W + b`` for a batch of inputs ``x (rows, D)``."""
+        return tf.matmul(x, self.kernel) + self.in_bias
+
+    def step(self, zx, h, c):
+        """New ``(h, c)`` and every recorded value of one time step."""
+        u, act, rec = self.units, self.act, self.rec
+        if self.kind == "rnn":
+            h = act(zx + tf.matmul(h, self.recurrent))
             return h, c, {"h": h}
-        if kind == "lstm":
-            z = z + tf.matmul(h, recurrent)
-            i = rec(z[:, :units])
-            f = rec(z[:, units:2 * units])
-            g = act(z[:, 2 * units:3 * units])
-            o = rec(z[:, 3 * units:])
+        if self.kind == "lstm":
+            z = zx + tf.matmul(h, self.recurrent)
+            i, f = rec(z[:, :u]), rec(z[:, u:2 * u])
+            g, o = act(z[:, 2 * u:3 * u]), rec(z[:, 3 * u:])
             c = f * c + i * g
             h = o * act(c)
             return h, c, {"h": h, "c": c, "i": i, "f": f, "g": g, "o": o}
-        inner = tf.matmul(h, recurrent) + rec_bias
-        zg = rec(z[:, :units] + inner[:, :units])
-        r = rec(z[:, units:2 * units] + inner[:, units:2 * units])
-        hh = act(z[:, 2 * units:] + r * inner[:, 2 * units:])
+        inner = tf.matmul(h, self.recurrent) + self.rec_bias
+        zg = rec(zx[:, :u] + inner[:, :u])
+        r = rec(zx[:, u:2 * u] + inner[:, u:2 * u])
+        hh = act(zx[:, 2 * u:] + r * inner[:, 2 * u:])
         h = zg * h + (1.0 - zg) * hh
         return h, c, {"h": h, "z": zg, "r": r, "hh": hh}
 
-    h0 = states[0]
-    c0 = states[1] if kind == "lstm" else tf.zeros_like(h0)
-    arrays = [tf.TensorArray(tf.float32, size=steps, element_shape=tf.TensorShape([None, units]))
-              for _ in loop_keys]
 
-    def body(t, h, c, *tas):
-        h, c, vals = step(t, h, c)
-        return (t + 1, h, c) + tuple(ta.write(t, vals[k]) for ta, k in zip(tas, loop_keys))
+def _loop_keys(kind: str, keys) -> list:
+    """Values a layer writes per step: the asked keys plus h (and c for LSTM), the carried state."""
+    return [k for k in CELL_FIELDS[kind] if k in keys or k == "h" or (k == "c" and kind == "lstm")]
 
-    out = tf.while_loop(lambda t, *_: t < steps, body, (tf.constant(0), h0, c0, *arrays))
-    h_last, c_last = out[1], out[2]
-    seqs = {k: ta.stack() for k, ta in zip(loop_keys, out[3:])}
-    for s, first in (("h", h0), ("c", c0)):
-        if f"{s}_prev" in keys:
-            prev = tf.concat([first[None], seqs[s][:-1]], axis=0)
-            seqs[f"{s}_prev"] = prev * keep[:, :, None] if keep is not None else prev
-    finals = (h_last, c_last) if kind == "lstm" else (h_last,)
-    return seqs, finals
+
+def _run_stack(kinds, cells, x, states, keep, keys):
+    """Every layer over a time-major chunk ``x (T, B, D)``, as a wavefront.
+
+    Iteration ``s`` of one ``tf.while_loop`` runs layer ``l`` at time step ``s - l``: the
+    layers' steps in one iteration do not depend on each other, so TensorFlow runs them
+    concurrently, and the loop's per-iteration cost is paid once for the whole stack. The
+    first ``L - 1`` iterations (layers still waiting for input) and the last ``L - 1``
+    (layers finishing) are unrolled in Python. Layer 0's input projection is one large
+    matmul over the chunk. ``states`` holds each layer's entering (h, c); ``keep (T, B)``
+    zeroes the state entering a step where it is 0. Returns per layer a dict of (T, B, U)
+    arrays (``keys`` plus h, c and the ``*_prev`` inputs asked for) and the final states.
+    """
+    nl = len(cells)
+    lstm = [kind == "lstm" for kind in kinds]
+    steps_in, batch = tf.shape(x)[0], tf.shape(x)[1]
+    layers = [_CellStep(kind, cell) for kind, cell in zip(kinds, cells)]
+    if nl > 2:  # the unrolled head and tail need at least L - 1 steps: pad at the end
+        pad = tf.maximum(nl - 1 - steps_in, 0)
+        x = tf.pad(x, [[0, pad], [0, 0], [0, 0]])
+        if keep is not None:
+            keep = tf.pad(keep, [[0, pad], [0, 0]], constant_values=1.0)
+    steps = tf.shape(x)[0]
+    first = layers[0]
+    xw = tf.reshape(first.project(tf.reshape(x, [-1, x.shape[-1]])), [steps, batch, -1])
+    lkeys = [_loop_keys(kind, keys) for kind in kinds]
+    h0 = [st[0] for st in states]
+    c0 = [st[1] if len(st) > 1 else None for st in states]   # only LSTM carries c
+
+    def iteration(s, active, h, c, tas):
+        """Layers ``active`` take their step of iteration ``s``; returns the new h, c, tas."""
+        h, c, tas = list(h), list(c), list(tas)
+        for l in active:
+            t = s - l
+            zx = xw[t] if l == 0 else layers[l].project(h[l - 1])
+            hl, cl = h[l], c[l]
+            if keep is not None:
+                k = keep[t][:, None]
+                hl, cl = hl * k, (cl * k if lstm[l] else cl)
+            h[l], c[l], vals = layers[l].step(zx, hl, cl)
+            tas[l] = [ta.write(t, vals[key]) for ta, key in zip(tas[l], lkeys[l])]
+        return h, c, tas
+
+    # layer l reads h[l - 1] of the previous iteration: update the layers top-down
+    order = list(range(nl - 1, -1, -1))
+    tas = [[tf.TensorArray(tf.float32, size=steps, element_shape=tf.TensorShape([None, layer.units]))
+            for _ in lk] for layer, lk in zip(layers, lkeys)]
+    h, c = h0, c0
+    for s in range(nl - 1):                                     # head
+        h, c, tas = iteration(s, [l for l in order if l <= s], h, c, tas)
+
+    def body(s, *flat):
+        h, c, tas = _unflatten(flat, nl, lkeys, lstm)
+        h, c, tas = iteration(s, order, h, c, tas)
+        return (s + 1,) + _flatten(h, c, tas)
+
+    out = tf.while_loop(lambda s, *_: s < steps, body, (tf.constant(nl - 1),) + _flatten(h, c, tas))
+    h, c, tas = _unflatten(out[1:], nl, lkeys, lstm)
+    for e in range(nl - 1):                                     # tail
+        h, c, tas = iteration(steps + e, [l for l in order if l > e], h, c, tas)
+
+    results, finals = [], []
+    for l, (kind, lk, ta) in enumerate(zip(kinds, lkeys, tas)):
+        seqs = {k: a.stack()[:steps_in] if nl > 2 else a.stack() for k, a in zip(lk, ta)}
+        for name, init in (("h", h0[l]), ("c", c0[l])):
+            if f"{name}_prev" in keys:
+                prev = tf.concat([init[None], seqs[name][:-1]], axis=0)
+                seqs[f"{name}_prev"] = prev * keep[:steps_in, :, None] if keep is not None else prev
+        results.append(seqs)
+        # the state after the last real step (padding steps, if any, come after it)
+        finals.extend((seqs["h"][-1], seqs["c"][-1]) if kind == "lstm" else (seqs["h"][-1],))
+    return results, finals
+
+
+def _flatten(h, c, tas):
+    """Loop variables: every h, the LSTM layers' c, every TensorArray."""
+    return tuple(h) + tuple(x for x in c if x is not None) + tuple(ta for layer in tas for ta in layer)
+
+
+def _unflatten(flat, nl, lkeys, lstm):
+    """Inverse of :func:`_flatten`: per layer h, c (None unless LSTM) and TensorArrays."""
+    h, rest = list(flat[:nl]), iter(flat[nl:])
+    c = [next(rest) if is_lstm else None for is_lstm in lstm]
+    tas = [[next(rest) for _ in lk] for lk in lkeys]
+    return h, c, tas
 
 
 class Recorder:
@@ -351,16 +424,15 @@ class Recorder:
         def run(tokens, keep, rows, ends, states):
             x = tf.gather(tf.convert_to_tensor(self.embedding.embeddings), tokens)
             keep = keep if with_reset else None
-            outputs, finals = {}, []
-            for l, (kind, cell) in enumerate(zip(kinds, cells)):
-                seqs, fin = _run_layer(kind, cell, x, states[l * nstate:(l + 1) * nstate], keep, keys)
-                finals.extend(fin)
+            per_layer = [states[l * nstate:(l + 1) * nstate] for l in range(len(cells))]
+            results, finals = _run_stack(kinds, cells, x, per_layer, keep, keys)
+            outputs = {}
+            for l, (cell, seqs) in enumerate(zip(cells, results)):
                 for k in keys:
                     if k in seqs:
                         outputs[f"{l}/{k}"] = (tf.gather(tf.reshape(seqs[k], [-1, cell.units]), rows)
                                                if gather else seqs[k])
-                x = seqs["h"]
-            flat_h = tf.reshape(x, [-1, cells[-1].units])
+            flat_h = tf.reshape(results[-1]["h"], [-1, cells[-1].units])
             if top_h:
                 outputs["top_h"] = tf.gather(flat_h, rows)
             if class_head:

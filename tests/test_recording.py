@@ -40,7 +40,7 @@ _MODELS = {}
 def model_for(cell, nlayers, task):
     key = (cell, nlayers, task)
     if key not in _MODELS:
-        _MODELS[key] = make(cell, [9, 6][:nlayers], task)
+        _MODELS[key] = make(cell, [9, 6, 7, 5][:nlayers], task)
     return _MODELS[key]
 
 
@@ -140,6 +140,28 @@ def test_lm_matches_reference(cell, nlayers):
     assert np.isnan(rec.next_prob[-1]) and np.isnan(rec.next_loss[-1])
     np.testing.assert_array_equal(rec.tokens, tokens)
     np.testing.assert_array_equal(np.flatnonzero(rec.starts), [0, 68, 136])
+
+
+@pytest.mark.parametrize("nlayers", [3, 4])
+@pytest.mark.parametrize("cell", CELLS)
+def test_deep_stacks_any_chunk_length(cell, nlayers):
+    """The layer wavefront with chunks shorter than the stack, for LMs and classifiers."""
+    cfg, model = model_for(cell, nlayers, "language_model")
+    tokens = rng_tokens(41, seed=9)
+    ref = reference.language_model(model, tokens, segments=3)
+    ccfg, cmodel = model_for(cell, nlayers, "classification")
+    cref = reference.classifier(cmodel, DOCS)
+    for steps in (1, 2, nlayers, 6):
+        rec = record(model, cfg, tokens, batch_streams=3, chunk_steps=steps, progress=False)
+        crec = record(cmodel, ccfg, DOCS, batch_streams=3, chunk_steps=steps, progress=False)
+        for l in range(nlayers):
+            for key in all_fields(cell):
+                assert_close(rec.layers[l][key], ref["layers"][l][key], tol(cell),
+                             f"LM chunk_steps={steps} layer {l} {key}")
+                assert_close(crec.layers[l][key], cref["layers"][l][key], tol(cell),
+                             f"classifier chunk_steps={steps} layer {l} {key}")
+        assert_close(rec.next_prob, ref["next_prob"], 1e-5, f"chunk_steps={steps} next_prob")
+        assert_close(crec.class_probs, cref["class_probs"], 1e-5, f"chunk_steps={steps} class_probs")
 
 
 # ------------------------------------------------------------------ classifiers
