@@ -8,7 +8,34 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_path", "write_text", "write_json", "read_json"]
+__all__ = ["atomic_path", "publish", "temp_path", "write_text", "write_json", "read_json"]
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()   # what open() would give a new file (mkstemp gives 0600)
+
+
+def temp_path(target: str | os.PathLike, suffix: str = "") -> Path:
+    """A new empty temporary file beside ``target`` (a ``.tmp-`` name that nothing reads)."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{target.name}-", suffix=suffix, dir=target.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def publish(tmp: str | os.PathLike, target: str | os.PathLike) -> Path:
+    """Flush ``tmp`` to disk, give it a new file's usual mode and rename it onto ``target``."""
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.chmod(tmp, _FILE_MODE)
+    os.replace(tmp, target)
+    return Path(target)
 
 
 @contextlib.contextmanager
@@ -19,24 +46,20 @@ def atomic_path(target: str | os.PathLike, suffix: str = ""):
     exception, or a kill, the target is untouched and the temporary file is removed (or left
     with a ``.tmp-`` name that nothing reads).
     """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{target.name}-", suffix=suffix, dir=target.parent)
-    os.close(fd)
+    tmp = temp_path(target, suffix)
     try:
-        yield Path(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        yield tmp
+        publish(tmp, target)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp.exists():
+            tmp.unlink()
 
 
-def write_text(target: str | os.PathLike, text: str) -> None:
+def write_text(target: str | os.PathLike, text: str) -> Path:
     """Write ``text`` to ``target`` atomically (UTF-8)."""
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+    return Path(target)
 
 
 def write_json(target: str | os.PathLike, data) -> None:

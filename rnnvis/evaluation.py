@@ -51,6 +51,9 @@ def _split_tokens(tm: TrainedModel, split: str, max_tokens: int | None):
         stream = corpus.splits[split]
         return stream[:max_tokens] if max_tokens else stream, None
     docs, labels = corpus.splits[split]
+    # the classifier masks id 0 (padding) and the recorder never feeds it: drop it here too,
+    # so document offsets and token counts agree with the recorded rows
+    docs = [d[d != 0] for d in map(np.asarray, docs)]
     if max_tokens:
         lengths = np.cumsum([len(d) for d in docs])
         keep = max(1, int(np.searchsorted(lengths, max_tokens, side="right")))

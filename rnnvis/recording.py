@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
@@ -534,21 +535,32 @@ class Recorder:
         no_keep = np.ones((0, 0), np.float32)
         bar = tqdm(total=len(flat), unit="tok", unit_scale=True, desc="recording",
                    disable=not progress, leave=False)
+        def launch(t0, states):
+            """Run the compiled function on the chunk of steps starting at ``t0``."""
+            t1 = min(t0 + chunk_steps, width)
+            pos = layout.pos[:, t0:t1]
+            b_idx, t_idx = np.nonzero(pos >= 0)        # stream-major: positions increase
+            positions = pos[b_idx, t_idx]
+            rows = (t_idx * streams + b_idx).astype(np.int32)
+            out = dict(positions=positions, b_idx=b_idx, t_idx=t_idx)
+            ends = np.zeros(0, np.int32)
+            if end_doc is not None:
+                e = end_doc[positions]
+                out["doc_ids"], ends = e[e >= 0], rows[e >= 0]
+            keep = layout.keep[:, t0:t1].T.copy() if layout.keep is not None else no_keep
+            outputs, states = run(np.ascontiguousarray(layout.tokens[:, t0:t1].T), keep,
+                                  rows, ends, states)
+            return out, outputs, states
+
+        # one worker thread computes chunk i + 1 while the caller copies or stores chunk i
+        pool = ThreadPoolExecutor(1, thread_name_prefix="rnnvis-record")
         try:
+            pending = pool.submit(launch, 0, states)
             for t0 in range(0, width, chunk_steps):
-                t1 = min(t0 + chunk_steps, width)
-                pos = layout.pos[:, t0:t1]
-                b_idx, t_idx = np.nonzero(pos >= 0)        # stream-major: positions increase
-                positions = pos[b_idx, t_idx]
-                rows = (t_idx * streams + b_idx).astype(np.int32)
-                out = dict(positions=positions, b_idx=b_idx, t_idx=t_idx)
-                ends = np.zeros(0, np.int32)
-                if end_doc is not None:
-                    e = end_doc[positions]
-                    out["doc_ids"], ends = e[e >= 0], rows[e >= 0]
-                keep = layout.keep[:, t0:t1].T.copy() if layout.keep is not None else no_keep
-                outputs, states = run(np.ascontiguousarray(layout.tokens[:, t0:t1].T), keep,
-                                      rows, ends, states)
+                out, outputs, states = pending.result()
+                if t0 + chunk_steps < width:
+                    pending = pool.submit(launch, t0 + chunk_steps, states)
+                positions = out["positions"]
                 if not len(positions):
                     continue
                 out["layers"] = [{k: np.asarray(outputs[f"{l}/{k}"]) for k in keys}
@@ -561,6 +573,7 @@ class Recorder:
                 bar.update(len(positions))
                 yield out
         finally:
+            pool.shutdown(wait=True, cancel_futures=True)   # at most the chunk under way
             bar.close()
 
     def _chunks(self, prep, keys, next_token, chunk_steps, progress):

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from .atomic import publish, temp_path
 from .errors import UserError
 from .responses import ResponseMatrix
 
@@ -60,10 +59,7 @@ class StoreWriter:
                  store_states: bool, dtype: str, attrs: dict, lm: bool, n_docs: int = 0,
                  n_classes: int = 0):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{self.path.name}-", suffix=".h5", dir=self.path.parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
+        self.tmp = temp_path(self.path, suffix=".h5")
         # a chunk cache per dataset that holds the partly written chunk of every stream
         # (64 streams x 64 KB = 4 MB; 16 MB leaves room for wider layers and more streams)
         self.f = h5py.File(self.tmp, "w", rdcc_nbytes=16 << 20, rdcc_nslots=25013)
@@ -121,8 +117,7 @@ class StoreWriter:
         """Mark complete, close and rename over the final path."""
         self.f.attrs.update({**attrs, "complete": True, "finished": time.time()})
         self.f.close()
-        os.replace(self.tmp, self.path)
-        return self.path
+        return publish(self.tmp, self.path)
 
     def abort(self) -> None:
         """Close and delete the temporary file."""

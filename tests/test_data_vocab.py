@@ -85,6 +85,9 @@ def test_save_load_round_trip_is_atomic(tmp_path):
     v2 = Vocabulary.build(LINES[:1])
     v2.save(path)  # replaces the old file
     assert Vocabulary.load(path) == v2
+    plain = path.parent / "plain.txt"
+    plain.write_text("x")            # a file made the usual way: mode from the umask
+    assert path.stat().st_mode == plain.stat().st_mode, "not mkstemp's private 0600"
 
 
 def test_load_and_from_dict_errors(tmp_path):

@@ -34,12 +34,43 @@ def _brute(name):
 
 
 @pytest.mark.parametrize("name", ["lm", "cls"])
-def test_stored_states_equal_recording(use_home, name):
+def test_stored_states_equal_recording(use_home, name, tmp_path):
     tm, ev, rec = _brute(name)
     assert np.array_equal(ev.store.tokens, rec.tokens)
     for layer, arrays in enumerate(rec.layers):
         for key in ev.kinds:
             np.testing.assert_allclose(ev.store.array(layer, key), arrays[key], atol=1e-6)
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")            # the store gets a new file's usual mode, not 0600
+    assert store_path(tm, "test").stat().st_mode == plain.stat().st_mode
+
+
+def test_classifier_documents_with_padding_ids(use_home, monkeypatch):
+    """Padding (id 0) inside a document is never fed; offsets still match the stored rows."""
+    import rnnvis.data
+
+    real = rnnvis.data.load_dataset
+
+    def padded(cfg):
+        corpus = real(cfg)
+        docs, labels = corpus.splits["valid"]
+        corpus.splits["valid"] = ([np.insert(np.asarray(d), [0, len(d)], 0) for d in docs], labels)
+        return corpus
+
+    monkeypatch.setattr(rnnvis.data, "load_dataset", padded)
+    tm = load_trained("cls")
+    docs, _ = real(tm.config).splits["valid"]
+    try:
+        evaluate_model("cls", "valid", dtype="float32", progress=False)
+        ev = open_evaluation("cls", "valid")
+        lengths = [len(d) for d in docs]
+        np.testing.assert_array_equal(ev.store.dataset("doc_offsets"), np.cumsum([0] + lengths))
+        np.testing.assert_array_equal(ev.store.tokens, np.concatenate(docs))
+        expected = record(tm.model, tm.config, docs, progress=False)
+        np.testing.assert_allclose(ev.store.array(1, "h"), expected.layers[1]["h"], atol=1e-6)
+        np.testing.assert_allclose(ev.store.dataset("class_probs"), expected.class_probs, atol=1e-6)
+    finally:
+        store_path(tm, "valid").unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("name", ["lm", "cls"])
