@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
@@ -552,14 +552,23 @@ class Recorder:
                                   rows, ends, states)
             return out, outputs, states
 
-        # one worker thread computes chunk i + 1 while the caller copies or stores chunk i
-        pool = ThreadPoolExecutor(1, thread_name_prefix="rnnvis-record")
+        # one worker thread computes chunk i + 1 while the caller copies or stores chunk i;
+        # a single chunk (a sentence) runs inline, without a thread's start-up latency
+        pool = ThreadPoolExecutor(1, thread_name_prefix="rnnvis-record") if width > chunk_steps else None
+
+        def start(t0, states):
+            if pool is not None:
+                return pool.submit(launch, t0, states)
+            done = Future()
+            done.set_result(launch(t0, states))
+            return done
+
         try:
-            pending = pool.submit(launch, 0, states)
+            pending = start(0, states)
             for t0 in range(0, width, chunk_steps):
                 out, outputs, states = pending.result()
                 if t0 + chunk_steps < width:
-                    pending = pool.submit(launch, t0 + chunk_steps, states)
+                    pending = start(t0 + chunk_steps, states)
                 positions = out["positions"]
                 if not len(positions):
                     continue
@@ -573,7 +582,8 @@ class Recorder:
                 bar.update(len(positions))
                 yield out
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)   # at most the chunk under way
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)   # at most the chunk under way
             bar.close()
 
     def _chunks(self, prep, keys, next_token, chunk_steps, progress):
