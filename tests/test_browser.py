@@ -374,6 +374,43 @@ def test_config_edit_shows_errors_at_their_line_and_saves_only_valid_yaml(page):
     (page.live.configs / f"{LSTM}.yaml").write_text(original)
 
 
+def test_unsaved_config_edits_survive_switching_files_views_and_reloads(page):
+    path = page.live.configs / f"{LSTM}.yaml"
+    on_disk = path.read_text()
+    page.p.goto(f"{page.url}/?view=configs")
+    page.p.locator(f".config-item[data-file='{LSTM}.yaml']").click()
+    editor = page.p.locator(".editor textarea")
+    expect(editor).to_have_value(on_disk)
+    edited = on_disk.replace("description: browser-test", "description: half-finished edit")
+    assert edited != on_disk
+    editor.fill(edited)
+    expect(page.p.locator(".config-state")).to_have_text("✓ valid — unsaved changes")
+    lstm_item = page.p.locator(f".config-item[data-file='{LSTM}.yaml']")
+    expect(lstm_item).to_have_class(re.compile("dirty"))
+    # another file, then back
+    page.p.locator(f".config-item[data-file='{GRU}.yaml']").click()
+    expect(editor).to_have_value(re.compile(r"cell: gru\n"))
+    expect(lstm_item).to_have_class(re.compile("dirty"))
+    lstm_item.click()
+    expect(editor).to_have_value(edited)
+    expect(page.p.locator(".config-state")).to_have_text("✓ valid — unsaved changes")
+    # another view, then back; then a reload
+    page.p.locator(".tabs .tab[data-view='main']").click()
+    expect(page.p.locator(".view-configs")).to_have_count(0)
+    page.p.locator(".tabs .tab[data-view='configs']").click()
+    expect(editor).to_have_value(edited)
+    page.p.reload()
+    expect(editor).to_have_value(edited)
+    expect(page.p.locator(".save")).to_be_enabled()
+    assert path.read_text() == on_disk, "nothing was saved"
+    # editing back to the saved text drops the draft
+    editor.fill(on_disk)
+    expect(page.p.locator(".config-state")).to_have_text("✓ valid")
+    expect(page.p.locator(f".config-item[data-file='{LSTM}.yaml']")).not_to_have_class(re.compile("dirty"))
+    page.p.reload()
+    expect(editor).to_have_value(on_disk)
+
+
 # ------------------------------------------------------------------ states
 
 def test_no_models_shows_how_to_train_one(page):

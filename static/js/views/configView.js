@@ -1,17 +1,28 @@
 // Configs: list the YAML configs with their status; edit one, validate as you type (errors are
-// shown at their line), save only valid YAML.
+// shown at their line), save only valid YAML. Unsaved edits are kept per file (sessionStorage),
+// so switching files or views, or reloading, does not lose them.
 
 import * as api from "../api.js";
 import { showError, setLoading, clear } from "./status.js";
 import { errorsByLine, errorText } from "../data/configErrors.js";
 import { debounce } from "./mainView.js";
+import { createDrafts } from "../data/drafts.js";
 
 const LINE_H = 20;
 
 const PAD = 8;
 
+function sessionStore() {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined; // storage disabled: drafts live as long as the view
+  }
+}
+
 export function createConfigView(root, app) {
   const store = app.store;
+  const drafts = createDrafts(sessionStore());
   root.attr("class", "view view-configs");
   const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
   sidebar.append("h2").attr("class", "sidebar-title").text("Configs");
@@ -61,6 +72,7 @@ export function createConfigView(root, app) {
       .join("li")
       .attr("class", (c) => `config-item ${c.valid ? "valid" : "invalid"}`)
       .classed("active", (c) => c.file === file)
+      .classed("dirty", (c) => drafts.get(c.file) !== null)
       .attr("data-file", (c) => c.file)
       .attr("title", (c) => (c.valid ? "valid" : (c.errors ?? []).map((e) => (typeof e === "string" ? e : e.message)).join("\n")))
       .html("")
@@ -128,7 +140,7 @@ export function createConfigView(root, app) {
     else if (current) { label = `✗ ${validation.errors.length} error${validation.errors.length === 1 ? "" : "s"} — fix before saving`; cls = "invalid"; }
     else if (dirty) { label = "checking…"; }
     stateLabel.attr("class", `config-state ${cls}`).text(label);
-    listBox.selectAll(".config-item").classed("dirty", (c) => c.file === file && dirty);
+    listBox.selectAll(".config-item").classed("dirty", (c) => (c.file === file ? dirty : drafts.get(c.file) !== null));
     saveBtn.property("disabled", !(dirty && current && validation.valid));
   }
 
@@ -148,7 +160,12 @@ export function createConfigView(root, app) {
   }
   const validateSoon = debounce(validateNow, 350);
 
-  textarea.on("input", () => { renderLines(); renderState(); validateSoon(); });
+  textarea.on("input", () => {
+    if (file) drafts.update(file, textarea.property("value"), savedText);
+    renderLines();
+    renderState();
+    validateSoon();
+  });
   textarea.on("scroll", syncScroll);
   textarea.on("keydown", (event) => {
     if (event.key === "Tab") {
@@ -169,6 +186,7 @@ export function createConfigView(root, app) {
     try {
       await api.saveConfig(file, text);
       savedText = text;
+      drafts.drop(file);
       validation = { text, valid: true, errors: [], saved: true };
       await loadList();
     } catch (err) {
@@ -199,7 +217,9 @@ export function createConfigView(root, app) {
       const res = await api.getConfig(name);
       if (file !== name) return;
       savedText = res.text;
-      textarea.attr("disabled", null).property("value", res.text).property("scrollTop", 0);
+      const draft = drafts.get(name);
+      if (draft !== null) drafts.update(name, draft, res.text); // forget it if the file now says the same
+      textarea.attr("disabled", null).property("value", draft ?? res.text).property("scrollTop", 0);
       validation = null;
       editorHost.selectAll(".error-box").remove();
       renderLines();
