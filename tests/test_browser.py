@@ -201,6 +201,40 @@ def test_clicking_a_unit_shows_box_plots_of_its_words(page):
     shot(page, "unit")
 
 
+def test_keyboard_reaches_words_units_chips_and_tokens(page):
+    svg = open_main(page)
+    word = svg.locator("g.word").first
+    name = word.get_attribute("data-word")
+    expect(word).to_have_attribute("role", "button")
+    expect(word).to_have_attribute("aria-label", f"word {name}: show its response")
+    word.focus()
+    # focus highlights the word's cloud (as hovering does); Enter opens the word, as a click
+    expect(svg.locator("g.cloud.focus")).to_have_count(1)
+    page.p.keyboard.press("Enter")
+    expect(page.p.locator(".word-card .card-title")).to_have_text([name])
+    # Tab moves on to the next word
+    page.p.keyboard.press("Tab")
+    second = svg.locator("g.word").nth(1).get_attribute("data-word")
+    assert page.p.evaluate("document.activeElement.dataset.word") == second
+    shot(page, "keyboard")
+    # a unit opens with Space; a chip label pins its highlight with Enter
+    unit = svg.locator("g.unit").first
+    uid = unit.get_attribute("data-unit")
+    unit.focus()
+    page.p.keyboard.press(" ")
+    expect(page.p.locator(".unit-card .card-title")).to_have_text(f"unit {uid}")
+    label = svg.locator("g.chip").last.locator("text.chip-label")
+    label.focus()
+    page.p.keyboard.press("Enter")
+    expect(svg).to_have_class(re.compile(r"\bpinned\b"))
+    # sentence view: a token compares with its average on Enter
+    page.p.goto(f"{page.url}/?view=sentence&model={LSTM}&layer=0&text=the+company+said")
+    token = page.p.locator("svg.glyph-chart g.token[data-token=company]")
+    token.focus()
+    page.p.keyboard.press("Enter")
+    expect(page.p.locator(".token-detail h3")).to_contain_text("“company” here vs. its average")
+
+
 def test_state_and_mode_controls_recompute(page):
     svg = open_main(page)
     page.p.locator("[data-control=state] select").select_option("c")

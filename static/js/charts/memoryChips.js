@@ -5,6 +5,7 @@ import { CHART } from "../events.js";
 import { accessor } from "../data/options.js";
 import { DIVERGING } from "../data/scales.js";
 import { showTooltip, hideTooltip } from "./tooltip.js";
+import { pressable, focusGroup } from "./keyboard.js";
 
 /**
  * Reusable chart. Data: the `chips` of data/layout.js clusterLayout ({index, units, x, y, width,
@@ -44,10 +45,15 @@ export function memoryChips() {
       .classed("dim", (d) => state.highlighted !== null && !state.highlighted.has(d.index))
       .classed("focus", (d) => state.highlighted !== null && state.highlighted.has(d.index))
       .on("mouseenter", (event, d) => listeners.call(CHART.HOVER, null, event, d))
-      .on("mouseleave", (event, d) => listeners.call(CHART.LEAVE, null, event, d));
+      .on("mouseleave", (event, d) => listeners.call(CHART.LEAVE, null, event, d))
+      .call(focusGroup, (event, d) => listeners.call(CHART.HOVER, null, event, d),
+        (event, d) => listeners.call(CHART.LEAVE, null, event, d));
 
     chips.selectAll("rect.chip-body, text.chip-label")
       .on("click", (event, d) => listeners.call(CHART.SELECT, null, event, d));
+    chips.select("text.chip-label")
+      .call(pressable, (d) => `memory chip ${d.index + 1}, ${d.units.length} units: pin its highlight`,
+        (event, d) => listeners.call(CHART.SELECT, null, event, d));
     chips.select("rect.chip-body")
       .attr("width", (d) => d.width)
       .attr("height", (d) => d.height)
@@ -71,6 +77,8 @@ export function memoryChips() {
       .attr("data-unit", (c) => c.unit)
       .classed("selected", (c) => state.selected.has(c.unit))
       .on("click", (event, c) => listeners.call(CHART.CLICK, null, event, { chip: c.chip, unit: c.unit }))
+      .call(pressable, (c) => `unit ${c.unit}: show its words`,
+        (event, c) => listeners.call(CHART.CLICK, null, event, { chip: c.chip, unit: c.unit }))
       .on("mousemove", (event, c) => showTooltip(event, state.unitTitle(c.unit)))
       .on("mouseleave", hideTooltip);
 

@@ -7,6 +7,7 @@ import { clamp } from "../data/options.js";
 import { SIGN_COLORS, formatNumber } from "../data/scales.js";
 import { wrapTokens } from "../data/glyph.js";
 import { showTooltip, hideTooltip, esc } from "./tooltip.js";
+import { pressable } from "./keyboard.js";
 
 const CHAR_WIDTH = 7.6; // px per character of the token labels (13px monospace)
 const DELTA_COLORS = { positive: "#7f1d1d", negative: "#1e3a8a" };
@@ -63,7 +64,9 @@ export function tokenGlyphs() {
       .attr("data-token", (d) => d.token)
       .classed("oov", (d) => d.oov)
       .classed("selected", (d) => d.index === state.selected)
-      .on("click", (event, d) => listeners.call(CHART.CLICK, null, event, d));
+      .on("click", (event, d) => listeners.call(CHART.CLICK, null, event, d))
+      .call(pressable, (d) => `token ${d.index + 1}, ${d.token}${d.oov ? " (unknown word)" : ""}: compare with its average`,
+        (event, d) => listeners.call(CHART.CLICK, null, event, d));
     cols.select("rect.token-bg")
       .attr("x", -3).attr("y", 0).attr("width", (d) => d.w + 6).attr("height", labelH + k * cellH + 6).attr("rx", 4);
     cols.select("text.token-label")

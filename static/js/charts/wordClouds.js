@@ -5,6 +5,7 @@ import { CHART } from "../events.js";
 import { accessor } from "../data/options.js";
 import { formatNumber } from "../data/scales.js";
 import { showTooltip, hideTooltip, esc } from "./tooltip.js";
+import { pressable, focusGroup } from "./keyboard.js";
 
 /** Font the layouts were measured with (vendored), then fallbacks. */
 export const CLOUD_FONT = "'Droid Sans Mono', 'DejaVu Sans Mono', monospace";
@@ -48,10 +49,15 @@ export function wordClouds() {
       .classed("dim", (d) => state.highlighted !== null && !state.highlighted.has(d.index))
       .classed("focus", (d) => state.highlighted !== null && state.highlighted.has(d.index))
       .on("mouseenter", (event, d) => listeners.call(CHART.HOVER, null, event, d))
-      .on("mouseleave", (event, d) => listeners.call(CHART.LEAVE, null, event, d));
+      .on("mouseleave", (event, d) => listeners.call(CHART.LEAVE, null, event, d))
+      .call(focusGroup, (event, d) => listeners.call(CHART.HOVER, null, event, d),
+        (event, d) => listeners.call(CHART.LEAVE, null, event, d));
 
     clouds.selectAll("rect.cloud-body, text.cloud-label")
       .on("click", (event, d) => listeners.call(CHART.SELECT, null, event, d));
+    clouds.select("text.cloud-label")
+      .call(pressable, (d) => `word cluster ${d.index + 1}: pin its highlight`,
+        (event, d) => listeners.call(CHART.SELECT, null, event, d));
     clouds.select("rect.cloud-body")
       .attr("width", (d) => d.width)
       .attr("height", (d) => d.height)
@@ -81,6 +87,8 @@ export function wordClouds() {
       .attr("data-word", (w) => w.word)
       .classed("selected", (w) => state.selected.has(w.word))
       .on("click", (event, w) => listeners.call(CHART.CLICK, null, event, { cloud: w.cloud, word: w.word }))
+      .call(pressable, (w) => `word ${w.word}: show its response`,
+        (event, w) => listeners.call(CHART.CLICK, null, event, { cloud: w.cloud, word: w.word }))
       .on("mousemove", (event, w) => {
         const s = state.strength(w.cloud, w.word);
         showTooltip(event, `<b>${esc(w.word)}</b>${s === null ? "" : `<br>strength ${formatNumber(s)}`}<br><span class="muted">click to show its response</span>`);
