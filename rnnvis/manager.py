@@ -107,6 +107,7 @@ def describe(mdir: ModelDir) -> dict:
         "status": mdir.status(),
         "metrics": {k: v for k, v in metrics.items() if k.startswith(("valid_", "test_"))},
         "description": cfg.description,
+        "classes": mdir.meta().get("classes") if cfg.task == "classification" else None,
     }
 
 

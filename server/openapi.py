@@ -43,7 +43,8 @@ def spec() -> dict:
                  "description": "Hidden-memory analytics for RNN/LSTM/GRU models. Every error is "
                                 "a 4xx JSON object {\"error\": \"...\"}."},
         "paths": {
-            "/api/models": {"get": _op("List models with status and metrics", errors=())},
+            "/api/models": {"get": _op("List models with status, metrics and (classifiers) class names",
+                                       errors=())},
             "/api/models/{name}": {"get": _op("A model's config and history", [name])},
             "/api/models/{name}/coclusters": {"get": _op(
                 "Co-clusters, block links, word-cloud layouts and quality (quality.bootstrap_ari "
@@ -61,7 +62,7 @@ def spec() -> dict:
                 "Sentences of the evaluated split", [name, split,
                                                      _q("n", {"type": "integer", "default": 20}, "how many")])},
             "/api/models/{name}/evaluate": {"post": _op(
-                "Per-token states and updates of a typed text", [name],
+                "Per-token states and updates of a typed text (classifiers: class_probs and classes)", [name],
                 {**text, "properties": {"text": {"type": "string"},
                                         "fields": {"type": "array", "items": {"type": "string"}}}},
                 errors=(400, 404, 413))},

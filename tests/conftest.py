@@ -29,7 +29,7 @@ def _config(tmp, name, cell, task):
         words = ["good", "bad", "film", "plot", "the", "very"]
         rng = np.random.default_rng(1)
         lines = ["text,label"] + [
-            f"{' '.join(rng.choice(words, rng.integers(2, 9)))},{i % 2}" for i in range(120)]
+            f"{' '.join(rng.choice(words, rng.integers(2, 9)))},{('neg', 'pos')[i % 2]}" for i in range(120)]
         (tmp / "docs.csv").write_text("\n".join(lines) + "\n")
         raw["data"] = {"dataset": "csv", "path": "docs.csv"}
     path = tmp / f"{name}.yaml"

@@ -36,6 +36,7 @@ def test_models_list_and_detail(client):
     assert (lm["task"], lm["cell"], lm["layers"], lm["status"]) == ("language_model", "lstm", [7, 5], "evaluated")
     assert lm["kinds"] == ["h", "c", "i", "f", "o", "g"] and "test" in lm["splits"]
     assert "test_perplexity" in lm["metrics"] and "test_accuracy" in models["cls"]["metrics"]
+    assert lm["classes"] is None and models["cls"]["classes"] == ["neg", "pos"]  # the CSV's labels
     detail = client.get("/api/models/lm").get_json()
     assert detail["config"]["model"]["cell"] == "lstm" and len(detail["history"]) == 1
     assert detail["vocab_size"] > 5
@@ -114,7 +115,7 @@ def test_evaluate_text(client):
     gates = client.post("/api/models/lm/evaluate", json={"text": "aaX", "fields": ["i", "f"]})
     assert set(gates.get_json()["layers"][0]) == {"i", "f"}
     cls = client.post("/api/models/cls/evaluate", json={"text": "good film"}).get_json()
-    assert len(cls["class_probs"]) == 2
+    assert len(cls["class_probs"]) == 2 and cls["classes"] == ["neg", "pos"]
 
 
 def test_configs(client, tmp_path):

@@ -147,7 +147,7 @@ export function createSentenceView(root, app) {
     clear(detail);
     if (Array.isArray(result.class_probs)) {
       detail.append("p").attr("class", "class-probs")
-        .text(`predicted class probabilities: ${result.class_probs.map((p, i) => `${i}: ${formatNumber(p, 2)}`).join(", ")}`);
+        .text(`predicted class probabilities: ${result.class_probs.map((p, i) => `${result.classes?.[i] ?? i}: ${formatNumber(p, 2)}`).join(", ")}`);
     }
     if (t === null) {
       note(detail, `${result.tokens.length} tokens${result.oov.some(Boolean) ? `, ${result.oov.filter(Boolean).length} out of the vocabulary` : ""}. Click a token to compare it with the word's average.`);
