@@ -5,7 +5,8 @@ import { CHART } from "../events.js";
 import { accessor } from "../data/options.js";
 import { DIVERGING } from "../data/scales.js";
 import { showTooltip, hideTooltip } from "./tooltip.js";
-import { pressable, focusGroup } from "./keyboard.js";
+import { pressable } from "./keyboard.js";
+import { joinClusterGroups } from "./clusterGroups.js";
 
 /**
  * Reusable chart. Data: the `chips` of data/layout.js clusterLayout ({index, units, x, y, width,
@@ -31,29 +32,8 @@ export function memoryChips() {
   const listeners = d3.dispatch(CHART.HOVER, CHART.LEAVE, CHART.CLICK, CHART.SELECT);
 
   function chart(g) {
-    const chips = g.selectAll("g.chip")
-      .data(state.data, (d) => d.index)
-      .join((enter) => {
-        const e = enter.append("g").attr("class", "chip");
-        e.append("rect").attr("class", "chip-body");
-        e.append("text").attr("class", "chip-label");
-        e.append("g").attr("class", "chip-units");
-        return e;
-      })
-      .attr("transform", (d) => `translate(${d.x},${d.y})`)
-      .attr("data-cluster", (d) => d.index)
-      .classed("dim", (d) => state.highlighted !== null && !state.highlighted.has(d.index))
-      .classed("focus", (d) => state.highlighted !== null && state.highlighted.has(d.index))
-      .on("mouseenter", (event, d) => listeners.call(CHART.HOVER, null, event, d))
-      .on("mouseleave", (event, d) => listeners.call(CHART.LEAVE, null, event, d))
-      .call(focusGroup, (event, d) => listeners.call(CHART.HOVER, null, event, d),
-        (event, d) => listeners.call(CHART.LEAVE, null, event, d));
-
-    chips.selectAll("rect.chip-body, text.chip-label")
-      .on("click", (event, d) => listeners.call(CHART.SELECT, null, event, d));
-    chips.select("text.chip-label")
-      .call(pressable, (d) => `memory chip ${d.index + 1}, ${d.units.length} units: pin its highlight`,
-        (event, d) => listeners.call(CHART.SELECT, null, event, d));
+    const chips = joinClusterGroups(g, "chip", "units", state, listeners,
+      (d) => `memory chip ${d.index + 1}, ${d.units.length} units: pin its highlight`);
     chips.select("rect.chip-body")
       .attr("width", (d) => d.width)
       .attr("height", (d) => d.height)

@@ -5,7 +5,8 @@ import { CHART } from "../events.js";
 import { accessor } from "../data/options.js";
 import { formatNumber } from "../data/scales.js";
 import { showTooltip, hideTooltip, esc } from "./tooltip.js";
-import { pressable, focusGroup } from "./keyboard.js";
+import { pressable } from "./keyboard.js";
+import { joinClusterGroups } from "./clusterGroups.js";
 
 /** Font the layouts were measured with (vendored), then fallbacks. */
 export const CLOUD_FONT = "'Droid Sans Mono', 'DejaVu Sans Mono', monospace";
@@ -35,29 +36,8 @@ export function wordClouds() {
   const listeners = d3.dispatch(CHART.HOVER, CHART.LEAVE, CHART.CLICK, CHART.SELECT);
 
   function chart(g) {
-    const clouds = g.selectAll("g.cloud")
-      .data(state.data, (d) => d.index)
-      .join((enter) => {
-        const e = enter.append("g").attr("class", "cloud");
-        e.append("rect").attr("class", "cloud-body");
-        e.append("text").attr("class", "cloud-label");
-        e.append("g").attr("class", "cloud-words");
-        return e;
-      })
-      .attr("transform", (d) => `translate(${d.x},${d.y})`)
-      .attr("data-cluster", (d) => d.index)
-      .classed("dim", (d) => state.highlighted !== null && !state.highlighted.has(d.index))
-      .classed("focus", (d) => state.highlighted !== null && state.highlighted.has(d.index))
-      .on("mouseenter", (event, d) => listeners.call(CHART.HOVER, null, event, d))
-      .on("mouseleave", (event, d) => listeners.call(CHART.LEAVE, null, event, d))
-      .call(focusGroup, (event, d) => listeners.call(CHART.HOVER, null, event, d),
-        (event, d) => listeners.call(CHART.LEAVE, null, event, d));
-
-    clouds.selectAll("rect.cloud-body, text.cloud-label")
-      .on("click", (event, d) => listeners.call(CHART.SELECT, null, event, d));
-    clouds.select("text.cloud-label")
-      .call(pressable, (d) => `word cluster ${d.index + 1}: pin its highlight`,
-        (event, d) => listeners.call(CHART.SELECT, null, event, d));
+    const clouds = joinClusterGroups(g, "cloud", "words", state, listeners,
+      (d) => `word cluster ${d.index + 1}: pin its highlight`);
     clouds.select("rect.cloud-body")
       .attr("width", (d) => d.width)
       .attr("height", (d) => d.height)
