@@ -108,6 +108,11 @@ def test_main_view_draws_one_chip_and_one_cloud_per_cluster(page):
     expect(page.p.locator("[data-control=k] .control-extra")).to_contain_text(f"suggested k = ")
     expect(page.p.locator(".view-title")).to_contain_text(f"{LSTM} — layer 1")
     shot(page, "main")
+    # a narrower window redraws the view to fit
+    wide = float(svg.get_attribute("width"))
+    page.p.set_viewport_size({"width": 1100, "height": 900})
+    page.p.wait_for_function("w => +document.querySelector('.view-main svg.cluster-svg')"
+                             ".getAttribute('width') < w", arg=wide)
 
 
 def test_hovering_or_clicking_a_chip_highlights_its_partners(page):

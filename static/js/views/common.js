@@ -1,4 +1,5 @@
-// Helpers shared by the views: resolving the state against the models, control specs, legends.
+// Helpers shared by the views: resolving the state against the models, control specs, legends,
+// and the view lifecycle.
 
 import { clamp } from "../data/options.js";
 import { modelShape, headlineMetric, kindLabel, formatQuality, qualityVerdict } from "../data/format.js";
@@ -165,4 +166,31 @@ export function renderLegend(el, words, limit) {
     names.append("span").attr("class", "legend-word").text(w.word);
   });
   if (words.length > 1) names.append("span").attr("class", "muted").text("(squares split left → right)");
+}
+
+/** `fn` called once calls have paused for `ms` milliseconds. */
+export function debounce(fn, ms) {
+  let t = null;
+  return (...args) => {
+    clearTimeout(t);
+    t = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/**
+ * The `{update, destroy}` handle of a view that redraws on window resize (debounced by `wait`
+ * ms): `destroy` runs `onDestroy` (e.g. to drop answers still in flight), stops listening and
+ * empties `root`.
+ */
+export function viewHandle(root, update, { onResize, wait = 150, onDestroy = () => {} }) {
+  const resize = debounce(onResize, wait);
+  window.addEventListener("resize", resize);
+  return {
+    update,
+    destroy() {
+      onDestroy();
+      window.removeEventListener("resize", resize);
+      root.selectAll("*").remove();
+    },
+  };
 }

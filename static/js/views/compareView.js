@@ -5,8 +5,8 @@ import { createClusterView } from "./clusterView.js";
 import { createDetailPanel } from "./detailPanel.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, clear } from "./status.js";
-import { findModel, validLayer, validKind, clusterParams, clusterSpecs, displaySpecs, renderLegend, modelOption, layerOptions } from "./common.js";
-import { selectionHandlers, unitCards, wordSide, debounce } from "./mainView.js";
+import { findModel, validLayer, validKind, clusterParams, clusterSpecs, displaySpecs, renderLegend, modelOption, layerOptions, viewHandle } from "./common.js";
+import { selectionHandlers, unitCards, wordSide } from "./mainView.js";
 import { clipLimit } from "../data/scales.js";
 import { formatQuality, modelShape, kindLabel } from "../data/format.js";
 
@@ -181,15 +181,8 @@ export function createCompareView(root, app) {
     renderDetails();
   }
 
-  const onResize = debounce(() => sides.forEach((s) => s.data && s.view.redraw(s.host.node().clientWidth)), 150);
-  window.addEventListener("resize", onResize);
-
-  return {
-    update,
-    destroy() {
-      token += 1;
-      window.removeEventListener("resize", onResize);
-      root.selectAll("*").remove();
-    },
-  };
+  return viewHandle(root, update, {
+    onResize: () => sides.forEach((s) => s.data && s.view.redraw(s.host.node().clientWidth)),
+    onDestroy: () => { token += 1; },
+  });
 }

@@ -5,7 +5,7 @@
 import * as api from "../api.js";
 import { showError, setLoading, clear } from "./status.js";
 import { errorsByLine, errorText } from "../data/configErrors.js";
-import { debounce } from "./mainView.js";
+import { debounce } from "./common.js";
 import { createDrafts } from "../data/drafts.js";
 
 const LINE_H = 20;

@@ -6,7 +6,7 @@ import { createDetailPanel } from "./detailPanel.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, clear } from "./status.js";
 import { exportSvg, exportPng } from "./exporter.js";
-import { findModel, validLayer, clusterParams, clusterSpecs, displaySpecs, renderQuality, renderLegend } from "./common.js";
+import { findModel, validLayer, clusterParams, clusterSpecs, displaySpecs, renderQuality, renderLegend, viewHandle } from "./common.js";
 import { toggleLimited } from "../data/options.js";
 import { unitKey, MAX_WORDS, MAX_UNITS } from "../data/urlstate.js";
 import { clipLimit } from "../data/scales.js";
@@ -176,24 +176,9 @@ export function createMainView(root, app) {
     renderDetails();
   }
 
-  const onResize = debounce(() => { if (data) view.redraw(host.node().clientWidth); }, 150);
-  window.addEventListener("resize", onResize);
-
-  return {
-    update,
-    destroy() {
-      token += 1;
-      window.removeEventListener("resize", onResize);
-      root.selectAll("*").remove();
-    },
-  };
-}
-
-export function debounce(fn, ms) {
-  let t = null;
-  return (...args) => {
-    clearTimeout(t);
-    t = setTimeout(() => fn(...args), ms);
-  };
+  return viewHandle(root, update, {
+    onResize: () => { if (data) view.redraw(host.node().clientWidth); },
+    onDestroy: () => { token += 1; },
+  });
 }
 

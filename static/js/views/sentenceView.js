@@ -6,13 +6,12 @@ import * as api from "../api.js";
 import { CHART } from "../events.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, appendError, clear, note } from "./status.js";
-import { findModel, validLayer, clusterParams, clusterSpecs } from "./common.js";
+import { findModel, validLayer, clusterParams, clusterSpecs, viewHandle } from "./common.js";
 import { tokenGlyphs, responseProfile } from "../charts/index.js";
 import { glyphValues, tokenResponse, isUpdateKind } from "../data/glyph.js";
 import { wordProfile } from "../data/profile.js";
 import { SIGN_COLORS, formatNumber } from "../data/scales.js";
 import { kindLabel } from "../data/format.js";
-import { debounce } from "./mainView.js";
 
 const DEFAULT_TEXT = "the company said its profit rose sharply in the third quarter";
 
@@ -183,15 +182,10 @@ export function createSentenceView(root, app) {
     }
   }
 
-  const onResize = debounce(() => update(store.get()), 200);
-  window.addEventListener("resize", onResize);
-  return {
-    update,
-    destroy() {
-      token += 1;
-      window.removeEventListener("resize", onResize);
-      root.selectAll("*").remove();
-    },
-  };
+  return viewHandle(root, update, {
+    onResize: () => update(store.get()),
+    wait: 200,
+    onDestroy: () => { token += 1; },
+  });
 }
 
