@@ -535,6 +535,7 @@ class Recorder:
         no_keep = np.ones((0, 0), np.float32)
         bar = tqdm(total=len(flat), unit="tok", unit_scale=True, desc="recording",
                    disable=not progress, leave=False)
+
         def launch(t0, states):
             """Run the compiled function on the chunk of steps starting at ``t0``."""
             t1 = min(t0 + chunk_steps, width)
@@ -557,6 +558,7 @@ class Recorder:
         pool = ThreadPoolExecutor(1, thread_name_prefix="rnnvis-record") if width > chunk_steps else None
 
         def start(t0, states):
+            """A future for chunk ``t0``: computed by the worker, or right here."""
             if pool is not None:
                 return pool.submit(launch, t0, states)
             done = Future()
