@@ -184,18 +184,16 @@ def _finite(x):
 
 
 def _view(ev, result, words, layer, state, mode, top_k, seed, parallel) -> dict:
-    from .layout import layout_many
+    from .layout import layout_clusters
 
     k = result.n_clusters
-    word_clusters, unit_clusters, cloud_weights = [], [], []
+    word_clusters, unit_clusters = [], []
     for rows, cols in zip(result.word_clusters(), result.unit_clusters()):
-        members = [{"word": words[i], "strength": float(result.row_strength[i]),
-                    "sign": int(result.row_sign[i])} for i in rows]
-        word_clusters.append(members)
+        word_clusters.append([{"word": words[i], "strength": float(result.row_strength[i]),
+                               "sign": int(result.row_sign[i])} for i in rows])
         unit_clusters.append([int(c) for c in cols])
-        cloud_weights.append({m["word"]: max(m["strength"], 1e-9) for m in members[:CLOUD_WORDS]})
-    clouds = [_cloud_json(c.to_dict()) for c in layout_many(cloud_weights, random_state=seed,
-                                                          parallel=parallel)]
+    clouds = [_cloud_json(c.to_dict()) for c in layout_clusters(
+        result, words, max_words=CLOUD_WORDS, random_state=seed, parallel=parallel)]
     links = [{"word_cluster": a, "unit_cluster": b, "mean": float(result.block_mean[a, b]),
               "mean_abs": float(result.block_abs_mean[a, b]), "count": int(result.block_count[a, b])}
              for a in range(k) for b in range(k)]

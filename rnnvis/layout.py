@@ -489,7 +489,8 @@ def layout_clusters(result, words, *, max_words=None, **kwargs):
     """One ``layout_words`` layout per word cluster of a ``CoClusters`` result.
 
     Each word's weight is its strength (mean response magnitude to the paired unit
-    cluster, ``result.row_strength``).  ``words`` maps row index -> word string;
+    cluster, ``result.row_strength``), at least 1e-9 so that a cluster of zero strengths
+    still has a layout.  ``words`` maps row index -> word string;
     ``max_words`` keeps only the strongest words of each cluster.  Other keyword
     arguments go to ``layout_words``.
     """
@@ -500,6 +501,6 @@ def layout_clusters(result, words, *, max_words=None, **kwargs):
         weights = {}
         for i in rows:
             word = str(words[i])
-            weights[word] = max(weights.get(word, 0.0), float(result.row_strength[i]))
+            weights[word] = max(weights.get(word, 1e-9), float(result.row_strength[i]))
         maps.append(weights)
     return layout_many(maps, **kwargs)

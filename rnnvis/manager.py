@@ -23,6 +23,7 @@ class TrainedModel:
     vocab: object
     model: object
     dir: ModelDir
+    classes: list | None = None   # classifiers: class names, in output order
 
     @property
     def name(self) -> str:
@@ -80,7 +81,7 @@ def _load_cached(root: str, mtime: float) -> TrainedModel:
     classes = mdir.meta().get("classes")
     model = build_model(cfg, len(vocab), len(classes) if classes else 2)
     model.load_weights(mdir.weights_path)
-    return TrainedModel(cfg, vocab, model, mdir)
+    return TrainedModel(cfg, vocab, model, mdir, classes)
 
 
 def load_trained(name: str) -> TrainedModel:

@@ -314,48 +314,41 @@ def _run_stack(kinds, cells, x, states, keep, keys):
         if keep is not None:
             keep = tf.pad(keep, [[0, pad], [0, 0]], constant_values=1.0)
     steps = tf.shape(x)[0]
-    first = layers[0]
-    xw = tf.reshape(first.project(tf.reshape(x, [-1, x.shape[-1]])), [steps, batch, -1])
+    xw = tf.reshape(layers[0].project(tf.reshape(x, [-1, x.shape[-1]])), [steps, batch, -1])
     lkeys = [_loop_keys(kind, keys) for kind in kinds]
-    h0 = [st[0] for st in states]
-    c0 = [st[1] if len(st) > 1 else None for st in states]   # only LSTM carries c
 
-    def iteration(s, active, h, c, tas):
-        """Layers ``active`` take their step of iteration ``s``; returns the new h, c, tas."""
-        h, c, tas = list(h), list(c), list(tas)
+    def iteration(s, active, state, tas):
+        """Layers ``active`` take their step of iteration ``s``; ``state[l]`` is (h,) or (h, c)."""
+        state, tas = list(state), list(tas)
         for l in active:
             t = s - l
-            zx = xw[t] if l == 0 else layers[l].project(h[l - 1])
-            hl, cl = h[l], c[l]
+            zx = xw[t] if l == 0 else layers[l].project(state[l - 1][0])
+            st = state[l]
             if keep is not None:
                 k = keep[t][:, None]
-                hl, cl = hl * k, (cl * k if lstm[l] else cl)
-            h[l], c[l], vals = layers[l].step(zx, hl, cl)
+                st = tuple(v * k for v in st)
+            h, c, vals = layers[l].step(zx, st[0], st[1] if lstm[l] else None)
+            state[l] = (h, c) if lstm[l] else (h,)
             tas[l] = [ta.write(t, vals[key]) for ta, key in zip(tas[l], lkeys[l])]
-        return h, c, tas
+        return state, tas
 
-    # layer l reads h[l - 1] of the previous iteration: update the layers top-down
+    # layer l reads h of layer l - 1 from the previous iteration: update the layers top-down
     order = list(range(nl - 1, -1, -1))
     tas = [[tf.TensorArray(tf.float32, size=steps, element_shape=tf.TensorShape([None, layer.units]))
             for _ in lk] for layer, lk in zip(layers, lkeys)]
-    h, c = h0, c0
+    state = [tuple(st) for st in states]
     for s in range(nl - 1):                                     # head
-        h, c, tas = iteration(s, [l for l in order if l <= s], h, c, tas)
-
-    def body(s, *flat):
-        h, c, tas = _unflatten(flat, nl, lkeys, lstm)
-        h, c, tas = iteration(s, order, h, c, tas)
-        return (s + 1,) + _flatten(h, c, tas)
-
-    out = tf.while_loop(lambda s, *_: s < steps, body, (tf.constant(nl - 1),) + _flatten(h, c, tas))
-    h, c, tas = _unflatten(out[1:], nl, lkeys, lstm)
+        state, tas = iteration(s, [l for l in order if l <= s], state, tas)
+    _, state, tas = tf.while_loop(lambda s, *_: s < steps,
+                                  lambda s, state, tas: (s + 1, *iteration(s, order, state, tas)),
+                                  (tf.constant(nl - 1), state, tas))
     for e in range(nl - 1):                                     # tail
-        h, c, tas = iteration(steps + e, [l for l in order if l > e], h, c, tas)
+        state, tas = iteration(steps + e, [l for l in order if l > e], state, tas)
 
     results, finals = [], []
     for l, (kind, lk, ta) in enumerate(zip(kinds, lkeys, tas)):
         seqs = {k: a.stack()[:steps_in] if nl > 2 else a.stack() for k, a in zip(lk, ta)}
-        for name, init in (("h", h0[l]), ("c", c0[l])):
+        for name, init in zip(("h", "c"), states[l]):   # the states entering the chunk
             if f"{name}_prev" in keys:
                 prev = tf.concat([init[None], seqs[name][:-1]], axis=0)
                 seqs[f"{name}_prev"] = prev * keep[:steps_in, :, None] if keep is not None else prev
@@ -363,19 +356,6 @@ def _run_stack(kinds, cells, x, states, keep, keys):
         # the state after the last real step (padding steps, if any, come after it)
         finals.extend((seqs["h"][-1], seqs["c"][-1]) if kind == "lstm" else (seqs["h"][-1],))
     return results, finals
-
-
-def _flatten(h, c, tas):
-    """Loop variables: every h, the LSTM layers' c, every TensorArray."""
-    return tuple(h) + tuple(x for x in c if x is not None) + tuple(ta for layer in tas for ta in layer)
-
-
-def _unflatten(flat, nl, lkeys, lstm):
-    """Inverse of :func:`_flatten`: per layer h, c (None unless LSTM) and TensorArrays."""
-    h, rest = list(flat[:nl]), iter(flat[nl:])
-    c = [next(rest) if is_lstm else None for is_lstm in lstm]
-    tas = [[next(rest) for _ in lk] for lk in lkeys]
-    return h, c, tas
 
 
 class Recorder:

@@ -51,9 +51,7 @@ def evaluate_text(tm: TrainedModel, text: str, max_tokens: int = MAX_TOKENS,
         result["next_prob"] = rec.next_prob
     if rec.class_probs is not None:
         result["class_probs"] = rec.class_probs[0]
-        names = tm.dir.meta().get("classes") or []
-        result["classes"] = names if len(names) == len(result["class_probs"]) else \
-            [str(i) for i in range(len(result["class_probs"]))]
+        result["classes"] = tm.classes or [str(i) for i in range(len(result["class_probs"]))]
     return result
 
 

@@ -66,13 +66,14 @@ export function createConfigView(root, app) {
   }
 
   function renderList() {
+    const unsaved = drafts.files();
     const ul = listBox.selectAll("ul.config-list").data([0]).join("ul").attr("class", "config-list");
     ul.selectAll("li")
       .data(configs, (c) => c.file)
       .join("li")
       .attr("class", (c) => `config-item ${c.valid ? "valid" : "invalid"}`)
       .classed("active", (c) => c.file === file)
-      .classed("dirty", (c) => drafts.get(c.file) !== null)
+      .classed("dirty", (c) => unsaved.has(c.file))
       .attr("data-file", (c) => c.file)
       .attr("title", (c) => (c.valid ? "valid" : (c.errors ?? []).map((e) => (typeof e === "string" ? e : e.message)).join("\n")))
       .html("")
@@ -140,7 +141,8 @@ export function createConfigView(root, app) {
     else if (current) { label = `✗ ${validation.errors.length} error${validation.errors.length === 1 ? "" : "s"} — fix before saving`; cls = "invalid"; }
     else if (dirty) { label = "checking…"; }
     stateLabel.attr("class", `config-state ${cls}`).text(label);
-    listBox.selectAll(".config-item").classed("dirty", (c) => (c.file === file ? dirty : drafts.get(c.file) !== null));
+    const unsaved = drafts.files();
+    listBox.selectAll(".config-item").classed("dirty", (c) => (c.file === file ? dirty : unsaved.has(c.file)));
     saveBtn.property("disabled", !(dirty && current && validation.valid));
   }
 
