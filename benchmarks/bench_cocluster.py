@@ -1,4 +1,4 @@
-"""Benchmark rnnvis.cocluster against sklearn.cluster.SpectralCoclustering: speed and quality.
+"""Benchmark rnnvis.analysis.cocluster against sklearn.cluster.SpectralCoclustering: speed and quality.
 
 Run:  .venv/bin/python benchmarks/bench_cocluster.py [--repeats 15] [--k 10] [--matrix FILE.npy
       [--words FILE]]
@@ -38,7 +38,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from rnnvis.cocluster import CoClustering, SpectralEmbedding, seed_stability  # noqa: E402
+from rnnvis.analysis.cocluster import CoClustering, SpectralEmbedding, seed_stability  # noqa: E402
 
 PLAIN = {"regularization": 0.0, "normalize_rows": False}  # Dhillon (2001), the old default
 

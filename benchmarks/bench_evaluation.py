@@ -7,7 +7,7 @@
    (tracemalloc, which sees numpy buffers) must not grow with the token count. The baseline is the
    memory a per-token store of the same arrays would need.
 2. Sentence evaluation of 100 tokens on the demo model's shape (demo-lstm.yaml): median latency
-   over 50 runs after warm-up, through ``rnnvis.sentence.evaluate_text`` (tokenise, encode,
+   over 50 runs after warm-up, through ``rnnvis.recording.sentence.evaluate_text`` (tokenise, encode,
    record at batch 1). Target: 50 ms or less.
 """
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from rnnvis.responses import ResponseAggregator  # noqa: E402
+from rnnvis.recording.responses import ResponseAggregator  # noqa: E402
 
 VOCAB, UNITS, KINDS = 10_000, [200, 200], [("h", "c", "i", "f", "o", "g")] * 2
 CHUNK = 8192
@@ -52,11 +52,11 @@ def aggregation_peak(n_tokens: int) -> tuple[float, float]:
 
 def sentence_latency(runs: int = 50) -> list[float]:
     """Latencies (ms) of evaluate_text on a 100-token PTB text, demo-lstm shape."""
-    from rnnvis.config import load_config
+    from rnnvis.modelling.config import load_config
     from rnnvis.data import load_dataset
-    from rnnvis.manager import TrainedModel
-    from rnnvis.models import build_model
-    from rnnvis.sentence import evaluate_text
+    from rnnvis.modelling.manager import TrainedModel
+    from rnnvis.modelling.models import build_model
+    from rnnvis.recording.sentence import evaluate_text
 
     cfg = load_config(ROOT / "config" / "demo-lstm.yaml")
     corpus = load_dataset(cfg)

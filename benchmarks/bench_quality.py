@@ -31,7 +31,7 @@ def main():
     args = p.parse_args()
     config, metric, op, target, reference = TARGETS[args.which]
     os.environ["RNNVIS_HOME"] = args.home or tempfile.mkdtemp(prefix="rnnvis-bench-")
-    from rnnvis.manager import train_from_config
+    from rnnvis.modelling.manager import train_from_config
 
     start = time.perf_counter()
     result = train_from_config(ROOT / "config" / config, force=True, epochs=args.epochs,

@@ -2,12 +2,12 @@
 
 For PTB-like shapes (10k vocabulary, random weights) it measures, in one run:
 
-* ``record``: tokens/s of :func:`rnnvis.recording.record` over ``--tokens`` tokens (median of
+* ``record``: tokens/s of :func:`rnnvis.recording.recorder.record` over ``--tokens`` tokens (median of
   ``--repeats``, after a warm-up) with B=64 streams and 256-step chunks, in three modes:
   every per-layer field (states, gates, previous states); states only (h, and c for LSTM);
   every field plus the next-token softmax. Ratios are medians of per-repeat ratios, each against a bound and a
   baseline measured right next to that run (the machine may be shared). A fourth mode
-  streams every field through :func:`rnnvis.recording.iter_record` without keeping it
+  streams every field through :func:`rnnvis.recording.recorder.iter_record` without keeping it
   (what a caller aggregating statistics or writing HDF5 chunk by chunk does), so it does
   not pay for the fresh N x units arrays that ``record`` allocates.
 * ``bound``: tokens/s if the machine did nothing but the float32 matmuls a token needs, each
@@ -46,9 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from rnnvis.config import parse_config  # noqa: E402
-from rnnvis.models import build_model, recurrent_layers, state_names, zero_states  # noqa: E402
-from rnnvis.recording import get_recorder, iter_record, record, record_text  # noqa: E402
+from rnnvis.modelling.config import parse_config  # noqa: E402
+from rnnvis.modelling.cells import state_names  # noqa: E402
+from rnnvis.modelling.models import build_model, recurrent_layers, zero_states  # noqa: E402
+from rnnvis.recording.recorder import get_recorder, iter_record, record, record_text  # noqa: E402
 
 import tensorflow as tf  # noqa: E402
 

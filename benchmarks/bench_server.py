@@ -32,8 +32,8 @@ import yaml  # noqa: E402
 
 
 def make_models(tmp: Path):
-    from rnnvis.evaluation import evaluate_model
-    from rnnvis.manager import train_from_config
+    from rnnvis.recording.evaluation import evaluate_model
+    from rnnvis.modelling.manager import train_from_config
 
     big = yaml.safe_load((ROOT / "config" / "demo-lstm.yaml").read_text())
     big.update(name="wide-1200")

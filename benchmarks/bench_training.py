@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
 
-from rnnvis.config import parse_config  # noqa: E402
-from rnnvis.models import build_model, keras  # noqa: E402
-from rnnvis.training import _run_lm, _Steps, make_optimizer  # noqa: E402
+from rnnvis.modelling.config import parse_config  # noqa: E402
+from rnnvis.modelling.models import build_model, keras  # noqa: E402
+from rnnvis.modelling.training import _run_lm, _Steps, make_optimizer  # noqa: E402
 
 VOCAB = 10000
 

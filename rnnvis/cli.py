@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import UserError
+from .params import Param, Params
 
 __all__ = ["main", "build_parser"]
 
@@ -15,23 +16,12 @@ ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIGS = ("demo-lstm.yaml", "demo-gru.yaml")
 
 
-def _int_at_least(lo: int, what: str):
-    """An argparse type: an integer >= ``lo``, with an error that echoes the value."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-        if value < lo:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
-        return value
-
-    return parse
-
-
-_positive = _int_at_least(1, "a positive integer")
-_nonneg_int = _int_at_least(0, "an integer >= 0")
+SERVE_PARAMS = Params(
+    Param("host", "str", "127.0.0.1", max_length=255,
+          help="address to bind; anyone who can reach it can use the API"),
+    Param("port", "int", 5000, min=1, max=65535, help="port"),
+    Param("threads", "int", 4, min=1, max=64, help="worker threads"))
+SHOWN_WORDS = Param("words", "int", 12, min=1, max=1000, help="words shown per cluster")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 def cmd_validate(args) -> int:
     """Validate config files; print one line per error."""
-    from .config import validate_files
+    from .modelling.config import validate_files
 
     errors = validate_files(args.paths)
     for line in errors:
@@ -55,10 +45,11 @@ def cmd_validate(args) -> int:
 
 def cmd_train(args) -> int:
     """Train a model from its config."""
-    from .manager import train_from_config
+    from .modelling.manager import train_from_config
 
-    result = train_from_config(args.config, resume=args.resume, force=args.force,
-                               epochs=args.epochs, max_steps=args.max_steps,
+    from .modelling.manager import TRAIN_PARAMS
+
+    result = train_from_config(args.config, **TRAIN_PARAMS.from_namespace(args),
                                progress=not args.quiet)
     print(_format_metrics(result.metrics))
     return 0
@@ -72,7 +63,7 @@ def _format_metrics(metrics: dict) -> str:
 
 def cmd_models(args) -> int:
     """Print a table of stored models."""
-    from .manager import model_rows
+    from .modelling.manager import model_rows
 
     rows = model_rows()
     if not rows:
@@ -109,7 +100,7 @@ def cmd_serve(args) -> int:
 
     app = create_app()
     if app.config["PARALLEL_LAYOUTS"]:
-        from .layout import warm_pool
+        from .analysis.wordclouds import warm_pool
 
         warm_pool()
     # a plain `kill` ends the server like Ctrl+C, so the layout workers are shut down cleanly
@@ -123,10 +114,9 @@ def cmd_cocluster(args) -> int:
     """Co-cluster words and units of one layer; print the clusters or JSON."""
     import json
 
-    from .analysis import cocluster_view
+    from .analysis.coclusterview import COCLUSTER_PARAMS, cocluster_view
 
-    view = cocluster_view(args.name, split=args.split, layer=args.layer, state=args.state,
-                          k=args.k, top_k=args.top_k, mode=args.mode, seed=args.seed,
+    view = cocluster_view(args.name, **COCLUSTER_PARAMS.from_namespace(args),
                           stability=True, parallel=True)
     if args.json:
         print(json.dumps(view))
@@ -162,9 +152,9 @@ def format_clusters(view: dict, max_words: int = 12) -> str:
 
 def cmd_demo(args) -> int:
     """Train and evaluate the demo models if missing, then serve the views."""
-    from .manager import train_from_config
-    from .store import model_dir
-    from .config import load_config
+    from .modelling.manager import train_from_config
+    from .modelling.modeldir import model_dir
+    from .modelling.config import load_config
 
     for name in DEMO_CONFIGS:
         path = ROOT / "config" / name
@@ -176,7 +166,7 @@ def cmd_demo(args) -> int:
         print(f"training {cfg.name} from {path.relative_to(ROOT)}")
         result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet)
         print(f"{cfg.name}: {_format_metrics(result.metrics)}")
-    from .evaluation import evaluate_model
+    from .recording.evaluation import evaluate_model
 
     for name in DEMO_CONFIGS:
         cfg = load_config(ROOT / "config" / name)
@@ -190,12 +180,10 @@ def cmd_demo(args) -> int:
 
 def cmd_evaluate(args) -> int:
     """Record a model's states over a split; store states and per-word responses."""
-    from .evaluation import evaluate_model
+    from .recording.evaluation import EVALUATE_PARAMS, evaluate_model
 
-    if args.max_tokens == 0:
-        raise UserError("--max-tokens: got 0; expected a positive integer (or leave it out)")
-    s = evaluate_model(args.name, args.split, args.max_tokens, store=not args.no_store,
-                       dtype=args.dtype, progress=not args.quiet, force=args.force)
+    s = evaluate_model(args.name, **EVALUATE_PARAMS.from_namespace(args), store=not args.no_store,
+                       progress=not args.quiet, force=args.force)
     if s.reused:
         print(f"{args.name}: evaluation is up to date ({s.path}, {s.tokens:,} tokens)")
     else:
@@ -208,31 +196,29 @@ def cmd_evaluate(args) -> int:
 
 def cmd_graph(args) -> int:
     """Export the bipartite word-unit graph of one layer and state kind."""
-    from .evaluation import open_evaluation
-    from .graph import bipartite_graph, write_graph
+    from .analysis.graph import bipartite_graph, write_graph
+    from .recording.evaluation import open_evaluation
 
     ev = open_evaluation(args.name, args.split)
     res = ev.responses(args.layer, args.state)
     ids = res.top_words(args.words)
     words = [ev.tm.vocab.words[i] for i in ids]
-    g = bipartite_graph(res.mean[ids], words, threshold=args.threshold, top_k=args.top_k,
+    g = bipartite_graph(res.mean[ids], words, threshold=args.threshold, top_k=args.edges,
                         layer=args.layer, kind=args.state)
     write_graph(g, args.out)
     print(f"wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {args.out}")
     return 0
 
 
-def _layer_args(s) -> None:
-    s.add_argument("name", help="model name")
-    s.add_argument("--layer", type=_nonneg_int, default=0, help="layer, from 0 (default 0)")
-    s.add_argument("--state", default="h", help="h, c or a gate (default h)")
-    s.add_argument("--split", choices=("train", "valid", "test"), help="default: the config's")
+def _model_args(s, params=None) -> None:
+    """The model name as a positional argument, then ``params`` as options."""
+    from .params import MODEL, Params
+
+    (Params(MODEL) + (params or Params())).add_arguments(s, positional=("name",))
 
 
 def _serve_args(s) -> None:
-    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    s.add_argument("--port", type=_positive, default=5000, help="port (default 5000)")
-    s.add_argument("--threads", type=_positive, default=4, help="worker threads (default 4)")
+    SERVE_PARAMS.add_arguments(s)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -249,11 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("train", help="train a model from a config",
                        description="Train a model; checkpoints each epoch; --resume continues.")
+    from .modelling.manager import TRAIN_PARAMS
+
     s.add_argument("config", metavar="PATH", help="YAML config file")
-    s.add_argument("--resume", action="store_true", help="continue after the last finished epoch")
-    s.add_argument("--force", action="store_true", help="delete an existing model of that name first")
-    s.add_argument("--epochs", type=_positive, metavar="N", help="override train.epochs")
-    s.add_argument("--max-steps", type=_positive, metavar="N", help="at most N batches per epoch")
+    TRAIN_PARAMS.add_arguments(s)
     s.add_argument("--quiet", action="store_true", help="no progress bars")
     s.set_defaults(func=cmd_train)
 
@@ -264,13 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("evaluate", help="record every state of a trained model over a split",
                        description="Run a trained model over a split; store hidden/cell states "
                        "and gates (HDF5) and each unit's expected response to each word.")
-    s.add_argument("name", help="model name (see `models`)")
-    s.add_argument("--split", choices=("train", "valid", "test"), help="default: the config's")
-    s.add_argument("--max-tokens", type=_nonneg_int, metavar="N", help="stop after N tokens")
+    from .recording.evaluation import EVALUATE_PARAMS
+
+    _model_args(s, EVALUATE_PARAMS)
     s.add_argument("--no-store", action="store_true",
                    help="keep only the per-word aggregates, not per-token states")
-    s.add_argument("--dtype", choices=("float16", "float32"), default="float16",
-                   help="precision of stored states (default float16)")
     s.add_argument("--force", action="store_true", help="rebuild even if up to date")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_evaluate)
@@ -278,24 +261,18 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("graph", help="export the bipartite word-unit graph (GraphML or JSON)",
                        description="Export words x units of one layer as a bipartite graph "
                        "with signed edge weights s_i(w).")
-    _layer_args(s)
-    s.add_argument("--words", type=_positive, default=500, metavar="K",
-                   help="the K most frequent words (default 500)")
-    s.add_argument("--top-k", type=_positive, metavar="K", help="keep the K strongest edges per word")
-    s.add_argument("--threshold", type=float, default=0.0, help="drop edges with |s| below this")
-    s.add_argument("--out", required=True, metavar="FILE", help="output .graphml or .json")
+    from .analysis.graph import GRAPH_PARAMS
+
+    _model_args(s, GRAPH_PARAMS)
     s.set_defaults(func=cmd_graph)
 
     s = sub.add_parser("cocluster", help="co-cluster words and units of one layer",
                        description="Spectral co-clustering of the top-K words x units of one "
                        "layer and state kind; prints the clusters, block strengths and quality.")
-    _layer_args(s)
-    s.add_argument("--k", type=_positive, help="number of clusters, 2-30 (default: suggested)")
-    s.add_argument("--top-k", type=_positive, default=300, help="most frequent words (default 300)")
-    s.add_argument("--mode", default="abs", choices=("abs", "positive", "negative", "signed"),
-                   help="sign handling (default abs)")
-    s.add_argument("--seed", type=_nonneg_int, default=0, help="random seed (default 0)")
-    s.add_argument("--words", type=_positive, default=12, help="words shown per cluster")
+    from .analysis.coclusterview import COCLUSTER_PARAMS
+
+    _model_args(s, COCLUSTER_PARAMS)
+    SHOWN_WORDS.add_argument(s)
     s.add_argument("--json", action="store_true", help="print the full result as JSON")
     s.set_defaults(func=cmd_cocluster)
 
@@ -317,7 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     """Run the CLI; return the exit code (2 on user errors, with one line on stderr)."""
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2, already printed in one line)
+        return int(exc.code or 0)
     try:
         return args.func(args)
     except UserError as exc:

@@ -14,16 +14,17 @@ __all__ = ["create_app", "STATIC"]
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: ``/api`` blueprint, JSON error handlers, and ``static/`` at ``/``."""
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
-    # PARALLEL_LAYOUTS: lay word clouds out in worker processes (rnnvis.layout.layout_many)
+    # PARALLEL_LAYOUTS: lay word clouds out in worker processes (rnnvis.analysis.wordclouds.layout_many)
     app.config.from_mapping(MAX_CONTENT_LENGTH=1 << 20, JSON_SORT_KEYS=False, PARALLEL_LAYOUTS=True)
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False
 
-    from . import api, errors
+    from . import api, configs, errors  # noqa: F401  (api and configs declare the endpoints)
+    from .endpoints import bp
 
     errors.init_app(app)
-    app.register_blueprint(api.bp)
+    app.register_blueprint(bp)
 
     @app.get("/")
     def index():

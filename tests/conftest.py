@@ -45,8 +45,8 @@ def home(tmp_path_factory):
     os.environ["RNNVIS_HOME"] = str(root)
     try:
         for name, cell, task in (("lm", "lstm", "language_model"), ("cls", "gru", "classification")):
-            from rnnvis.evaluation import evaluate_model
-            from rnnvis.manager import train_from_config
+            from rnnvis.recording.evaluation import evaluate_model
+            from rnnvis.modelling.manager import train_from_config
 
             train_from_config(_config(root, name, cell, task), max_steps=4, progress=False,
                               log=lambda *_: None)

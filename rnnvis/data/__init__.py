@@ -6,7 +6,7 @@ tokenisation, for typed text.
 """
 
 from .corpus import ClassificationCorpus, LMCorpus
-from .errors import DatasetError
+from ..errors import DatasetError
 from .loader import load_dataset
 from .synthetic import generate as generate_synthetic
 from .tokenize import tokenizer_for

@@ -7,7 +7,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .errors import DatasetError
+from ..errors import DatasetError
 from .splits import SPLITS
 from .vocab import EOS, Vocabulary
 

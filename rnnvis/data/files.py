@@ -23,10 +23,10 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from rnnvis.config import DataConfig
+from rnnvis.modelling.config import DataConfig
 
 from .corpus import ClassificationCorpus, LMCorpus, build_classification_corpus, build_lm_corpus
-from .errors import DatasetError
+from ..errors import DatasetError
 from .splits import SPLITS, cap, check_fractions, contiguous_split, stratified_split
 from .tokenize import tokenizer_for
 

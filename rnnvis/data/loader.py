@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rnnvis.config import SYNTHETIC_DATASETS, ModelConfig
+from rnnvis.modelling.config import SYNTHETIC_DATASETS, ModelConfig
 
 from .corpus import ClassificationCorpus, LMCorpus
-from .errors import DatasetError
+from ..errors import DatasetError
 from .files import load_csv, load_text
 from .ptb import load_ptb
 from .reviews import load_reviews

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from .errors import DatasetError
+from ..errors import DatasetError
 
 __all__ = ["CORPUS_PACKAGES", "package_file"]
 

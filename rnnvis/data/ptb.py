@@ -11,10 +11,10 @@ import ast
 import functools
 from pathlib import Path
 
-from rnnvis.config import DataConfig
+from rnnvis.modelling.config import DataConfig
 
 from .corpus import LMCorpus, build_lm_corpus
-from .errors import DatasetError
+from ..errors import DatasetError
 from .packages import package_file
 from .splits import SPLITS, cap
 from .tokenize import tokenizer_for

@@ -12,10 +12,10 @@ from __future__ import annotations
 import csv
 import functools
 
-from rnnvis.config import DataConfig
+from rnnvis.modelling.config import DataConfig
 
 from .corpus import ClassificationCorpus, build_classification_corpus
-from .errors import DatasetError
+from ..errors import DatasetError
 from .packages import package_file
 from .splits import cap, check_fractions, stratified_split
 from .tokenize import tokenizer_for

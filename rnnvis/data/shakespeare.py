@@ -15,10 +15,10 @@ import functools
 import re
 from pathlib import Path
 
-from rnnvis.config import DataConfig
+from rnnvis.modelling.config import DataConfig
 
 from .corpus import LMCorpus, build_lm_corpus
-from .errors import DatasetError
+from ..errors import DatasetError
 from .packages import package_file
 from .splits import check_fractions, shuffled_split
 from .tokenize import tokenizer_for

@@ -6,11 +6,11 @@ import math
 import random
 from typing import Mapping, Sequence, TypeVar
 
-from .errors import DatasetError
+from ..errors import DatasetError
+from ..params import SPLITS
 
 __all__ = ["SPLITS", "split_sizes", "contiguous_split", "shuffled_split", "stratified_split", "cap"]
 
-SPLITS = ("train", "valid", "test")
 T = TypeVar("T")
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 import random
 from typing import Callable
 
-from rnnvis.config import DataConfig
+from rnnvis.modelling.config import DataConfig
 
 from .corpus import LMCorpus, build_lm_corpus
-from .errors import DatasetError
+from ..errors import DatasetError
 from .splits import cap, check_fractions, contiguous_split
 from .tokenize import tokenizer_for
 

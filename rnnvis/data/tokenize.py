@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from rnnvis.config import SYNTHETIC_DATASETS, DataConfig
+from rnnvis.modelling.config import SYNTHETIC_DATASETS, DataConfig
 
 __all__ = ["tokenizer_for", "word_tokenize", "char_tokenize", "ptb_tokenize", "clean_text"]
 

@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ..atomic import write_text
-from .errors import DatasetError
+from ..errors import DatasetError
 
 __all__ = ["Vocabulary", "PAD", "UNK", "EOS", "PAD_ID", "UNK_ID"]
 

@@ -72,7 +72,8 @@ export function clearCache() {
 export const getModels = () => request("GET", "/models");
 export const getModel = (name) => cachedGet(`/models/${enc(name)}`);
 
-const coclusterQuery = ({ layer = 0, state = "h", k = null, topK = 300, mode = "abs", seed = 0, split = null } = {}) =>
+// parameters left out (null or undefined) take the server's declared defaults
+const coclusterQuery = ({ layer, state, k, topK, mode, seed, split } = {}) =>
   query({ layer, state, k, top_k: topK, mode, seed, split });
 
 /** Co-clusters of one layer and state kind; k null = the suggested k. */
@@ -94,11 +95,11 @@ export async function completeStability(name, params, data) {
   return true;
 }
 
-export function getWord(name, word, { layer = 0, state = "h", split = null } = {}) {
+export function getWord(name, word, { layer, state, split } = {}) {
   return cachedGet(`/models/${enc(name)}/words/${enc(word)}${query({ layer, state, split })}`);
 }
 
-export function getUnit(name, unit, { layer = 0, state = "h", top = 10, split = null } = {}) {
+export function getUnit(name, unit, { layer, state, top, split } = {}) {
   return cachedGet(`/models/${enc(name)}/units/${enc(unit)}${query({ layer, state, top, split })}`);
 }
 
@@ -106,7 +107,7 @@ export function getUnit(name, unit, { layer = 0, state = "h", top = 10, split = 
 export function evaluateText(name, text, fields = null) {
   return request("POST", `/models/${enc(name)}/evaluate`, fields ? { text, fields } : { text });
 }
-export const getSentences = (name, { split = null, n = 20 } = {}) => cachedGet(`/models/${enc(name)}/sentences${query({ split, n })}`);
+export const getSentences = (name, { split, n } = {}) => cachedGet(`/models/${enc(name)}/sentences${query({ split, n })}`);
 
 /** Parameter specs of the analyses ({coclusters: {...}}), to build controls from. */
 export const getAnalyses = () => cachedGet("/analyses");

@@ -8,8 +8,8 @@ export const CHART = Object.freeze({
   SELECT: "select",     // (event, datum) a whole chip or cloud was clicked (not one unit or word)
 });
 
-/** Events of the shared selection store. */
-export const STORE = Object.freeze({
+/** Events of the shared view state (the selection, kept in the URL). */
+export const VIEW_STATE = Object.freeze({
   CHANGE: "change",     // (state, changedKeys)
 });
 

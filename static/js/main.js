@@ -1,9 +1,9 @@
-// Entry point: load the models, keep the view in step with the store (and so the URL).
+// Entry point: load the models, keep the view in step with the view state (and so the URL).
 
 import d3 from "../vendor/d3.js";
 import * as api from "./api.js";
-import { createStore } from "./store.js";
-import { STORE, VIEWS } from "./events.js";
+import { createViewState } from "./viewState.js";
+import { VIEW_STATE, VIEWS } from "./events.js";
 import { createMainView } from "./views/mainView.js";
 import { createCompareView } from "./views/compareView.js";
 import { createSentenceView } from "./views/sentenceView.js";
@@ -11,7 +11,7 @@ import { createConfigView } from "./views/configView.js";
 import { renderNoModels, showError } from "./views/status.js";
 import { defaultModel, findModel } from "./views/common.js";
 import { modelShape, headlineMetric } from "./data/format.js";
-import { serializeState } from "./data/urlstate.js";
+import { urlCodec } from "./data/urlstate.js";
 
 const FACTORIES = {
   [VIEWS.MAIN]: createMainView,
@@ -29,33 +29,35 @@ function toast(message, kind = "error") {
 }
 
 async function boot() {
-  const store = createStore();
-  const app = { store, models: [], toast };
+  const app = { models: [], toast };
   const root = d3.select("#app");
   let current = null;
   let currentName = null;
 
   try {
-    app.models = (await api.getModels()).models;
+    // the server declares every parameter (bounds, choices, defaults, help): the URL codec and
+    // the controls are built from those specs
+    [app.models, app.specs] = await Promise.all([api.getModels().then((r) => r.models), api.getAnalyses()]);
   } catch (err) {
     showError(root, err, "Cannot load the models");
     return;
   }
   app.models.sort((a, b) => a.name.localeCompare(b.name));
-  // the server describes the analyses' parameters (ranges, help text); the controls use it if there
-  app.specs = await api.getAnalyses().catch(() => ({}));
+  app.codec = urlCodec(app.specs);
+  const viewState = createViewState(app.codec);
+  app.viewState = viewState;
 
   // A missing or unknown model in the URL becomes the first evaluated one.
-  const s = store.get();
+  const s = viewState.get();
   if (app.models.length && !findModel(app, s.model)) {
-    store.set({ model: defaultModel(app.models).name }, { replace: true });
+    viewState.set({ model: defaultModel(app.models).name }, { replace: true });
   }
 
   function render(state) {
     d3.selectAll(".tabs .tab").classed("active", function () { return this.dataset.view === state.view; })
       .attr("aria-current", function () { return this.dataset.view === state.view ? "page" : null; })
       // real links that keep the selection, so a middle-click opens the same state in a new tab
-      .attr("href", function () { return `${window.location.pathname}${serializeState({ ...state, view: this.dataset.view })}`; });
+      .attr("href", function () { return `${window.location.pathname}${app.codec.serializeState({ ...state, view: this.dataset.view })}`; });
     const model = findModel(app, state.model);
     const info = model && state.view !== VIEWS.CONFIGS ? [modelShape(model), model.dataset, headlineMetric(model)] : [];
     d3.select("#model-info").text(info.filter(Boolean).join(" · "));
@@ -82,10 +84,10 @@ async function boot() {
   d3.selectAll(".tabs .tab").on("click", function (event) {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
-    store.set({ view: this.dataset.view });
+    viewState.set({ view: this.dataset.view });
   });
-  store.on(`${STORE.CHANGE}.main`, (state) => render(state));
-  render(store.get());
+  viewState.on(`${VIEW_STATE.CHANGE}.main`, (state) => render(state));
+  render(viewState.get());
 }
 
 boot();

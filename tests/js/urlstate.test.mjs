@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseState, serializeState, defaultState, changedKeys, unitKey, parseUnitKey } from "../../static/js/data/urlstate.js";
+import { readFileSync } from "node:fs";
+import { urlCodec, urlFields, specParser, unitKey, parseUnitKey } from "../../static/js/data/urlstate.js";
+
+// the server's declaration of the parameters (tests/js/write_fixtures.py; a pytest test keeps it current)
+const SPECS = JSON.parse(readFileSync(new URL("./fixtures/analyses.json", import.meta.url)));
+const { parseState, serializeState, defaultState, changedKeys } = urlCodec(SPECS);
 
 test("the default state serialises to an empty query", () => {
   assert.equal(serializeState(defaultState()), "");
@@ -58,4 +63,27 @@ test("changedKeys compares arrays by value", () => {
   assert.deepEqual(changedKeys(b, { ...b, words: ["x"] }), []);
   const u = { ...a, units: [{ model: "m", layer: 0, unit: 1 }] };
   assert.deepEqual(changedKeys(u, { ...a, units: [{ model: "m", layer: 0, unit: 1 }] }), []);
+});
+
+test("bounds, choices and defaults come from the server's specs", () => {
+  const specs = structuredClone(SPECS);
+  specs.coclusters.k.max = 12;
+  specs.coclusters.top_k.default = 50;
+  specs.coclusters.mode.choices = ["abs", "only"];
+  const codec = urlCodec(specs);
+  assert.equal(codec.parseState("?k=13").k, null);
+  assert.equal(codec.parseState("?k=12").k, 12);
+  assert.equal(codec.defaultState().topK, 50);
+  assert.equal(codec.serializeState({ ...codec.defaultState(), topK: 300 }), "?top_k=300");
+  assert.equal(codec.parseState("?mode=only").mode, "only");
+  assert.equal(codec.parseState("?mode=signed").mode, "abs");
+  assert.throws(() => urlFields({}), /parameter specs/);
+});
+
+test("specParser follows the declared type", () => {
+  assert.equal(specParser({ type: "int", min: 1, max: 3 })("2"), 2);
+  assert.equal(specParser({ type: "int", min: 1, max: 3 })("2.5"), undefined);
+  assert.equal(specParser({ type: "float", min: 0, max: 1 })("7"), 1);
+  assert.equal(specParser({ type: "str", choices: ["a"] })("b"), undefined);
+  assert.equal(specParser({ type: "str", max_length: 2 })("abc"), undefined);
 });

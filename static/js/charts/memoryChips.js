@@ -9,7 +9,7 @@ import { pressable } from "./keyboard.js";
 import { joinClusterGroups } from "./clusterGroups.js";
 
 /**
- * Reusable chart. Data: the `chips` of data/layout.js clusterLayout ({index, units, x, y, width,
+ * Reusable chart. Data: the `chips` of data/geometry.js clusterLayout ({index, units, x, y, width,
  * height, grid}). Call `chart(g)` on an SVG group. Settings (chainable getters/setters):
  * - `fills(unit) -> [colour...]`: one colour per selected word (the square is split into stripes);
  *   an empty list gives the neutral colour;

@@ -5,7 +5,7 @@ const BANDS = ["9", "25", "50", "75", "91"];
 /**
  * A word's response across units, sorted by mean (ascending): [{rank, unit, mean, p9, p25, p50,
  * p75, p91, value}] where `value` is the optional occurrence vector (e.g. one token's response).
- * Missing percentiles (a store without per-token states) are null.
+ * Missing percentiles (an evaluation kept without per-token states) are null.
  */
 export function wordProfile(stats, occurrence = null) {
   const pct = stats.percentiles ?? {};

@@ -1,12 +1,10 @@
-// The page state as URL query parameters, and back (pure). store.js keeps it in sync.
+// The page state as URL query parameters, and back (pure). viewState.js keeps it in sync.
 
 import { clamp } from "./options.js";
 
 export const VIEW_NAMES = Object.freeze(["main", "compare", "sentence", "configs"]);
-export const MODES = Object.freeze(["abs", "positive", "negative", "signed"]);
 export const MAX_WORDS = 3;
 export const MAX_UNITS = 2;
-export const K_RANGE = Object.freeze([2, 30]);
 
 const int = (lo, hi) => (s) => {
   if (!/^-?\d+$/.test(s)) return undefined;
@@ -20,6 +18,25 @@ const float = (lo, hi) => (s) => {
 const oneOf = (allowed) => (s) => (allowed.includes(s) ? s : undefined);
 const text = (max) => (s) => (s.length && s.length <= max ? s : undefined);
 
+/**
+ * The URL parser of one server-declared parameter (a spec of /api/analyses: type, min, max,
+ * choices, max_length): bounds and choices come from the server, never from here.
+ */
+export function specParser(spec) {
+  if (spec.choices) return oneOf(spec.choices);
+  if (spec.type === "int") return int(spec.min ?? -Infinity, spec.max ?? Infinity);
+  if (spec.type === "float") return float(spec.min ?? -Infinity, spec.max ?? Infinity);
+  return text(spec.max_length ?? 200);
+}
+
+/** URL fields of the co-cluster parameters: state key, URL parameter and server spec name. */
+const SPEC_FIELDS = Object.freeze([
+  { key: "state", param: "state" },
+  { key: "k", param: "k" },
+  { key: "topK", param: "top_k" },
+  { key: "mode", param: "mode" },
+]);
+
 /** A unit picked in some model and layer: "model:layer:unit" in the URL. */
 export function unitKey(u) {
   return `${u.model}:${u.layer}:${u.unit}`;
@@ -32,40 +49,65 @@ export function parseUnitKey(s) {
 
 /**
  * Every URL field: its parameter name, default, parser (string -> value, undefined if invalid) and
- * whether it repeats (`word=a&word=b`). Order here is the order in the URL.
+ * whether it repeats (`word=a&word=b`). Order here is the order in the URL. The co-cluster
+ * parameters (state, k, top_k, mode) take their defaults and bounds from `specs.coclusters`, the
+ * server's declaration (GET /api/analyses).
  */
-export const FIELDS = Object.freeze([
-  { key: "view", param: "view", default: "main", parse: oneOf(VIEW_NAMES) },
-  { key: "model", param: "model", default: null, parse: text(200) },
-  { key: "layer", param: "layer", default: 0, parse: int(0, 999) },
-  { key: "compare", param: "compare", default: null, parse: text(200) },
-  { key: "layer2", param: "layer2", default: null, parse: int(0, 999) },
-  { key: "state", param: "state", default: "h", parse: text(8) },
-  { key: "k", param: "k", default: null, parse: int(K_RANGE[0], K_RANGE[1]) },
-  { key: "topK", param: "top_k", default: 300, parse: int(10, 5000) },
-  { key: "mode", param: "mode", default: "abs", parse: oneOf(MODES) },
-  { key: "words", param: "word", default: [], parse: text(100), repeat: MAX_WORDS },
-  { key: "units", param: "unit", default: [], parse: parseUnitKey, format: unitKey, repeat: MAX_UNITS },
-  { key: "threshold", param: "links", default: 0.2, parse: float(0, 1) },
-  { key: "widthScale", param: "width", default: 1, parse: float(0.1, 5) },
-  { key: "clip", param: "clip", default: 1, parse: float(0.05, 1) },
-  { key: "text", param: "text", default: null, parse: text(20000) },
-  { key: "token", param: "token", default: null, parse: int(0, 100000) },
-  { key: "config", param: "config", default: null, parse: text(200) },
-]);
+export function urlFields(specs) {
+  const declared = specs?.coclusters;
+  if (!declared) throw new Error("the server's parameter specs (/api/analyses) are missing");
+  const fromSpec = Object.fromEntries(SPEC_FIELDS.map((f) => {
+    const spec = declared[f.param];
+    return [f.key, { key: f.key, param: f.param, default: spec.default ?? null, parse: specParser(spec) }];
+  }));
+  return Object.freeze([
+    { key: "view", param: "view", default: "main", parse: oneOf(VIEW_NAMES) },
+    { key: "model", param: "model", default: null, parse: text(200) },
+    { key: "layer", param: "layer", default: 0, parse: int(0, 999) },
+    { key: "compare", param: "compare", default: null, parse: text(200) },
+    { key: "layer2", param: "layer2", default: null, parse: int(0, 999) },
+    fromSpec.state,
+    fromSpec.k,
+    fromSpec.topK,
+    fromSpec.mode,
+    { key: "words", param: "word", default: [], parse: text(100), repeat: MAX_WORDS },
+    { key: "units", param: "unit", default: [], parse: parseUnitKey, format: unitKey, repeat: MAX_UNITS },
+    { key: "threshold", param: "links", default: 0.2, parse: float(0, 1) },
+    { key: "widthScale", param: "width", default: 1, parse: float(0.1, 5) },
+    { key: "clip", param: "clip", default: 1, parse: float(0.05, 1) },
+    { key: "text", param: "text", default: null, parse: text(20000) },
+    { key: "token", param: "token", default: null, parse: int(0, 100000) },
+    { key: "config", param: "config", default: null, parse: text(200) },
+  ]);
+}
+
+/**
+ * The URL codec for the server's specs: {fields, defaultState(), parseState(search),
+ * serializeState(state), changedKeys(a, b)}.
+ */
+export function urlCodec(specs) {
+  const fields = urlFields(specs);
+  return {
+    fields,
+    defaultState: () => defaultState(fields),
+    parseState: (search) => parseState(search, fields),
+    serializeState: (state) => serializeState(state, fields),
+    changedKeys: (a, b) => changedKeys(a, b, fields),
+  };
+}
 
 /** The default state (fresh arrays). */
-export function defaultState() {
+export function defaultState(fields) {
   const s = {};
-  for (const f of FIELDS) s[f.key] = Array.isArray(f.default) ? [] : f.default;
+  for (const f of fields) s[f.key] = Array.isArray(f.default) ? [] : f.default;
   return s;
 }
 
 /** State from a query string ("?a=1&b=2" or "a=1"); invalid or unknown parameters are ignored. */
-export function parseState(search) {
+export function parseState(search, fields) {
   const params = new URLSearchParams(search);
-  const state = defaultState();
-  for (const f of FIELDS) {
+  const state = defaultState(fields);
+  for (const f of fields) {
     if (f.repeat) {
       const seen = new Set();
       const items = [];
@@ -88,9 +130,9 @@ function sameValue(a, b) {
 }
 
 /** Query string ("?..." or "") of a state; defaults are left out, so URLs stay short. */
-export function serializeState(state) {
+export function serializeState(state, fields) {
   const params = new URLSearchParams();
-  for (const f of FIELDS) {
+  for (const f of fields) {
     const v = state[f.key];
     if (v === undefined || sameValue(v, f.default)) continue;
     if (f.repeat) {
@@ -104,8 +146,8 @@ export function serializeState(state) {
 }
 
 /** Keys whose values differ between two states (arrays compared by their URL form). */
-export function changedKeys(a, b) {
-  return FIELDS.filter((f) => {
+export function changedKeys(a, b, fields) {
+  return fields.filter((f) => {
     const x = a[f.key];
     const y = b[f.key];
     if (f.repeat) return JSON.stringify((x ?? []).map(f.format || String)) !== JSON.stringify((y ?? []).map(f.format || String));

@@ -4,7 +4,7 @@ import d3 from "../../vendor/d3.js";
 import { CHART } from "../events.js";
 import { memoryChips, wordClouds, linkBundle } from "../charts/index.js";
 import { esc } from "../charts/tooltip.js";
-import { clusterLayout } from "../data/layout.js";
+import { clusterLayout } from "../data/geometry.js";
 import { partners } from "../data/links.js";
 import { divergingColor, formatNumber } from "../data/scales.js";
 import { mergeOptions } from "../data/options.js";

@@ -3,17 +3,9 @@
 
 import { clamp } from "../data/options.js";
 import { modelShape, headlineMetric, kindLabel, formatQuality, qualityVerdict } from "../data/format.js";
-import { MODES, K_RANGE } from "../data/urlstate.js";
 import { divergingLegend } from "../charts/index.js";
 
 export const TOP_K_CHOICES = Object.freeze([50, 100, 200, 300, 500, 1000]);
-
-export const MODE_HELP = Object.freeze({
-  abs: "|s|: which units react strongly to which words, whatever the direction",
-  positive: "max(s, 0): only units pushed up by the words",
-  negative: "max(−s, 0): only units pushed down by the words",
-  signed: "each unit's positive and negative halves are clustered apart",
-});
 
 /** The model summary named in the state, if the server has it. */
 export function findModel(app, name) {
@@ -65,9 +57,8 @@ export function kindOptions(kinds) {
 /** Specs of the co-clustering controls; `info` = the last answer's {k, suggested_k, k_range}. */
 export function clusterSpecs(app, { kinds, info, modelKey = "model", layerKey = "layer", withModel = true, withLayer = true }) {
   const specs = [];
-  const server = (app.specs && app.specs.coclusters) ?? {};
-  const kSpec = server.k ?? {};
-  const kRange = [kSpec.min ?? K_RANGE[0], kSpec.max ?? K_RANGE[1]];
+  const server = app.specs.coclusters;  // the server's declaration of each parameter
+  const kRange = [server.k.min, server.k.max];
   if (withModel) {
     specs.push({ key: modelKey, label: "Model", type: "select", options: () => app.models.map(modelOption) });
   }
@@ -82,7 +73,7 @@ export function clusterSpecs(app, { kinds, info, modelKey = "model", layerKey = 
       help: "h and c: the update h(t) − h(t−1); gates: their value" },
     { key: "k", label: "Clusters", type: "range", min: kRange[0], max: kRange[1], step: 1,
       bounds: () => info().k_range ?? kRange,
-      help: kSpec.doc,
+      help: server.k.help,
       value: (s) => s.k ?? info().k ?? info().suggested_k ?? 10,
       format: (v, s) => (s && s.k === null ? `${info().autoLabel ?? v} (suggested)` : `${v}`),
       extra: (el, s) => {
@@ -91,16 +82,16 @@ export function clusterSpecs(app, { kinds, info, modelKey = "model", layerKey = 
         el.append("span").attr("class", "suggested").text(i.suggestedText ?? `suggested k = ${i.suggested_k}`);
         if (s.k !== null && (s.k !== i.suggested_k || i.suggestedText)) {
           el.append("button").attr("type", "button").attr("class", "link-button use-suggested")
-            .text("use it").on("click", () => app.store.set({ k: null }));
+            .text("use it").on("click", () => app.viewState.set({ k: null }));
         }
       } },
-    { key: "topK", label: "Words (top-K)", type: "select", help: server.top_k?.doc,
+    { key: "topK", label: "Words (top-K)", type: "select", help: server.top_k.help,
       options: (s) => [...new Set([...TOP_K_CHOICES, s.topK])]
-        .filter((v) => v >= (server.top_k?.min ?? 1) && v <= (server.top_k?.max ?? Infinity))
+        .filter((v) => v >= server.top_k.min && v <= server.top_k.max)
         .sort((a, b) => a - b).map((v) => ({ value: v, label: String(v) })) },
     { key: "mode", label: "Mode", type: "segmented",
-      options: () => MODES.map((m) => ({ value: m, label: m === "positive" ? "pos" : m === "negative" ? "neg" : m, title: MODE_HELP[m] })),
-      extra: (el, s) => el.append("span").attr("class", "control-note").text(MODE_HELP[s.mode]) },
+      options: () => server.mode.choices.map((m) => ({ value: m, label: m === "positive" ? "pos" : m === "negative" ? "neg" : m, title: server.mode.choice_help[m] })),
+      extra: (el, s) => el.append("span").attr("class", "control-note").text(server.mode.choice_help[s.mode]) },
   );
   return specs;
 }

@@ -25,7 +25,7 @@ export function resolveSides(app, state) {
 }
 
 export function createCompareView(root, app) {
-  const store = app.store;
+  const viewState = app.viewState;
   const sel = selectionHandlers(app);
   root.attr("class", "view view-compare");
   const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
@@ -70,7 +70,7 @@ export function createCompareView(root, app) {
     ], state, (key, value) => {
       const patch = { [key]: value };
       if (key === "model") { const m = findModel(app, value); patch.layer = m ? validLayer(m, state.layer) : 0; }
-      store.set(patch);
+      viewState.set(patch);
     });
     renderControls(rightControls, [
       { key: "compare", label: "Model", type: "select", options: () => app.models.map(modelOption), value: () => right?.name },
@@ -78,13 +78,13 @@ export function createCompareView(root, app) {
     ], state, (key, value) => {
       const patch = { [key]: value };
       if (key === "compare") { const m = findModel(app, value); patch.layer2 = m ? validLayer(m, resolved.layerB) : 0; }
-      store.set(patch);
+      viewState.set(patch);
     });
     presets.selectAll("*").remove();
     if (left && left.layers.length > 1) {
       presets.append("button").attr("type", "button").attr("class", "link-button preset-layers")
         .text(`compare layers of ${left.name}`)
-        .on("click", () => store.set({ compare: left.name, layer: 0, layer2: 1 }));
+        .on("click", () => viewState.set({ compare: left.name, layer: 0, layer2: 1 }));
     }
     // one k for both sides; "auto" lets each side use its own suggested k
     const info = () => {
@@ -95,8 +95,8 @@ export function createCompareView(root, app) {
         suggestedText: same ? `suggested k = ${a.suggested_k} on both sides` : `suggested k = ${a.suggested_k} (left), ${b.suggested_k} (right)` };
     };
     renderControls(sharedControls, clusterSpecs(app, { kinds, info, withModel: false, withLayer: false }), state,
-      (key, value) => store.set({ [key]: value }));
-    renderControls(displayControls, displaySpecs(), state, (key, value) => store.set({ [key]: value }));
+      (key, value) => viewState.set({ [key]: value }));
+    renderControls(displayControls, displaySpecs(), state, (key, value) => viewState.set({ [key]: value }));
   }
 
   async function update(state) {
@@ -109,7 +109,7 @@ export function createCompareView(root, app) {
       return;
     }
     if (state.compare === null || state.layer2 === null) {
-      store.set({ compare: right.name, layer2: layerB }, { replace: true });
+      viewState.set({ compare: right.name, layer2: layerB }, { replace: true });
       return;
     }
     const kinds = left.kinds.filter((k) => right.kinds.includes(k));

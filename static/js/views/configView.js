@@ -21,7 +21,7 @@ function sessionStore() {
 }
 
 export function createConfigView(root, app) {
-  const store = app.store;
+  const viewState = app.viewState;
   const drafts = createDrafts(sessionStore());
   root.attr("class", "view view-configs");
   const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
@@ -82,7 +82,7 @@ export function createConfigView(root, app) {
         li.append("span").attr("class", "config-file").text((c) => c.file);
         li.append("span").attr("class", "config-status").text((c) => (c.valid ? "valid" : `${(c.errors ?? []).length} error${(c.errors ?? []).length === 1 ? "" : "s"}`));
       })
-      .on("click", (event, c) => store.set({ config: c.file }));
+      .on("click", (event, c) => viewState.set({ config: c.file }));
     if (!configs.length) listBox.selectAll("p.empty").data([0]).join("p").attr("class", "note empty").text("No configs in the config folder.");
   }
 

@@ -1,4 +1,4 @@
-// Form controls built from specs and bound to the store (one way: state -> control -> onChange).
+// Form controls built from specs and bound to the view state (one way: state -> control -> onChange).
 
 import d3 from "../../vendor/d3.js";
 

@@ -34,17 +34,17 @@ export function unitCards(app, state) {
 
 /** Word and unit selection handlers shared by the views. */
 export function selectionHandlers(app) {
-  const store = app.store;
+  const viewState = app.viewState;
   return {
-    toggleWord: (word) => store.set({ words: toggleLimited(store.get().words, word, MAX_WORDS) }),
-    toggleUnit: (model, layer, unit) => store.set({ units: toggleLimited(store.get().units, { model, layer, unit }, MAX_UNITS, unitKey) }),
-    removeWord: (word) => store.set({ words: store.get().words.filter((w) => w !== word) }),
-    removeUnit: (key) => store.set({ units: store.get().units.filter((u) => unitKey(u) !== key) }),
+    toggleWord: (word) => viewState.set({ words: toggleLimited(viewState.get().words, word, MAX_WORDS) }),
+    toggleUnit: (model, layer, unit) => viewState.set({ units: toggleLimited(viewState.get().units, { model, layer, unit }, MAX_UNITS, unitKey) }),
+    removeWord: (word) => viewState.set({ words: viewState.get().words.filter((w) => w !== word) }),
+    removeUnit: (key) => viewState.set({ units: viewState.get().units.filter((u) => unitKey(u) !== key) }),
   };
 }
 
 export function createMainView(root, app) {
-  const store = app.store;
+  const viewState = app.viewState;
   const sel = selectionHandlers(app);
   root.attr("class", "view view-main");
   const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
@@ -102,9 +102,9 @@ export function createMainView(root, app) {
         patch.layer = m ? validLayer(m, state.layer) : 0;
         patch.k = null;
       }
-      store.set(patch);
+      viewState.set(patch);
     });
-    renderControls(displayControls, displaySpecs(), state, (key, value) => store.set({ [key]: value }));
+    renderControls(displayControls, displaySpecs(), state, (key, value) => viewState.set({ [key]: value }));
   }
 
   async function update(state) {

@@ -16,7 +16,7 @@ import { kindLabel } from "../data/format.js";
 const DEFAULT_TEXT = "the company said its profit rose sharply in the third quarter";
 
 export function createSentenceView(root, app) {
-  const store = app.store;
+  const viewState = app.viewState;
   root.attr("class", "view view-sentence");
   const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
   sidebar.append("h2").attr("class", "sidebar-title").text("Model");
@@ -44,7 +44,7 @@ export function createSentenceView(root, app) {
   side.append("p").attr("class", "note").html("Click a token to compare this occurrence's response with the word's average over the corpus. " +
     "<span style=\"color:var(--bad)\"><i>Red italic</i></span> tokens are out of the vocabulary (read as &lt;unk&gt;).");
 
-  const glyphs = tokenGlyphs().on(CHART.CLICK, (event, d) => store.set({ token: d.index === store.get().token ? null : d.index }));
+  const glyphs = tokenGlyphs().on(CHART.CLICK, (event, d) => viewState.set({ token: d.index === viewState.get().token ? null : d.index }));
   let token = 0;
   let lastRun = null; // {key, result}
   let model = null;
@@ -52,13 +52,13 @@ export function createSentenceView(root, app) {
   form.on("submit", (event) => {
     event.preventDefault();
     const text = textarea.property("value").trim();
-    if (text) store.set({ text, token: null });
+    if (text) viewState.set({ text, token: null });
   });
   textarea.on("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.node().requestSubmit(); }
   });
   picker.on("change", function () {
-    if (this.value) store.set({ text: this.value, token: null });
+    if (this.value) viewState.set({ text: this.value, token: null });
   });
 
   function controls(state, info) {
@@ -66,7 +66,7 @@ export function createSentenceView(root, app) {
     renderControls(modelControls, clusterSpecs(app, { kinds, info: () => info }), state, (key, value) => {
       const patch = { [key]: value };
       if (key === "model") { const m = findModel(app, value); patch.layer = m ? validLayer(m, state.layer) : 0; patch.k = null; patch.token = null; }
-      store.set(patch);
+      viewState.set(patch);
     });
   }
 
@@ -183,7 +183,7 @@ export function createSentenceView(root, app) {
   }
 
   return viewHandle(root, update, {
-    onResize: () => update(store.get()),
+    onResize: () => update(viewState.get()),
     wait: 200,
     onDestroy: () => { token += 1; },
   });
