@@ -12,13 +12,14 @@ from __future__ import annotations
 import argparse
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .errors import ParamError
 
 __all__ = ["Param", "Params", "SPLITS", "STATE_KINDS", "SPLIT", "LAYER", "STATE", "SEED",
-           "MODEL", "hint"]
+           "MODEL", "NAME_PATTERN", "CONFIG_FILE_PATTERN", "hint"]
 
 #: the splits every corpus is cut into, in order
 SPLITS = ("train", "valid", "test")
@@ -63,6 +64,8 @@ class Param:
     max_items: int | None = None
     metavar: str | None = None
     choice_help: Mapping[str, str] | None = None   # one line of help per choice
+    pattern: str | None = None        # a regular expression the whole string must match
+    pattern_text: str | None = None   # what the pattern allows, in words
 
     def __post_init__(self):
         if self.kind not in _TYPES:
@@ -91,6 +94,8 @@ class Param:
                 text = noun
         elif k == "bool":
             text = "true or false"
+        elif self.pattern:
+            text = self.pattern_text or f"a string matching {self.pattern}"
         else:
             text = "a string" + (f" of at most {self.max_length} characters" if self.max_length else "")
         if self.kind in ("ints", "strs"):
@@ -117,7 +122,8 @@ class Param:
         elif k == "bool":
             if not isinstance(value, bool):
                 raise self._fail(shown)
-        elif not isinstance(value, str) or (self.max_length and len(value) > self.max_length):
+        elif not isinstance(value, str) or (self.max_length and len(value) > self.max_length) or \
+                (self.pattern and not re.fullmatch(self.pattern, value)):
             raise self._fail(shown)
         if self.choices is not None and value not in self.choices:
             raise ParamError(f"{self.name}: got {_show(shown)}; expected {self.expected()}"
@@ -182,6 +188,8 @@ class Param:
             item["maximum"] = self.max
         if self.max_length is not None:
             item["maxLength"] = self.max_length
+        if self.pattern is not None:
+            item["pattern"] = f"^{self.pattern}$"
         if self.kind in ("ints", "strs"):
             out = {"type": "array", "items": item, "minItems": 1}
             if self.max_items:
@@ -203,7 +211,7 @@ class Param:
         """The spec for the browser: type, default, bounds or choices, help."""
         out = {"name": self.name, "type": self.kind, "default": self.default, "help": self.help,
                "required": self.required}
-        for key in ("min", "max", "choices", "max_length", "max_items", "choice_help"):
+        for key in ("min", "max", "choices", "max_length", "max_items", "choice_help", "pattern"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = list(value) if key == "choices" else value
@@ -299,8 +307,13 @@ class Params:
         return {p.name: p.check(values.get(p.name)) for p in self.items}
 
     def body_schema(self) -> dict:
-        """The JSON schema of an object with these fields."""
-        return {"type": "object", "properties": {p.name: p.schema() for p in self.items},
+        """The JSON schema of an object with these fields (null stands for an absent field)."""
+
+        def nullable(p):
+            s = p.schema()
+            return s if p.required else {**s, "type": [s["type"], "null"]}
+
+        return {"type": "object", "properties": {p.name: nullable(p) for p in self.items},
                 "required": [p.name for p in self.items if p.required],
                 "additionalProperties": False}
 
@@ -323,8 +336,15 @@ class Params:
 
 # ---------------------------------------------------------------- shared parameters
 
-MODEL = Param("name", "str", required=True, max_length=64, metavar="NAME",
-              help="model name (see `models`)")
+#: model names: also folder names under $RNNVIS_HOME/models/
+NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+NAME_TEXT = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit"
+#: config file names in the config folder
+CONFIG_FILE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}\.ya?ml"
+CONFIG_FILE_TEXT = "a file name of letters, digits, '.', '_' or '-' ending in .yaml (no folders)"
+
+MODEL = Param("name", "str", required=True, pattern=NAME_PATTERN, pattern_text=NAME_TEXT,
+              metavar="NAME", help="model name (see `models`)")
 SPLIT = Param("split", "str", choices=SPLITS, help="evaluated split (default: the config's)")
 LAYER = Param("layer", "int", 0, min=0, help="layer, from 0 (bottom)")
 STATE = Param("state", "str", "h", choices=STATE_KINDS,

@@ -7,6 +7,8 @@ from pathlib import Path
 from flask import Flask, send_from_directory
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+# a JSON body may escape every character of a 100,000-character text as \\uXXXX pairs
+MAX_BODY = 2 << 20
 
 __all__ = ["create_app", "STATIC"]
 
@@ -15,15 +17,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: ``/api`` blueprint, JSON error handlers, and ``static/`` at ``/``."""
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     # PARALLEL_LAYOUTS: lay word clouds out in worker processes (rnnvis.analysis.wordclouds.layout_many)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=1 << 20, JSON_SORT_KEYS=False, PARALLEL_LAYOUTS=True)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False, PARALLEL_LAYOUTS=True)
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False
 
     from . import api, configs, errors  # noqa: F401  (api and configs declare the endpoints)
-    from .endpoints import bp
+    from .endpoints import FileNameConverter, bp
 
     errors.init_app(app)
+    app.url_map.converters["file"] = FileNameConverter
     app.register_blueprint(bp)
 
     @app.get("/")

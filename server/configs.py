@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from rnnvis.errors import Invalid
 from rnnvis.modelling.configfiles import MAX_BYTES
-from rnnvis.params import Param, Params
+from rnnvis.params import CONFIG_FILE_PATTERN, CONFIG_FILE_TEXT, Param, Params
 
 from .endpoints import array, endpoint, obj
 
-FILE = Param("file", "str", required=True, max_length=90,
-             help="a config file name in the config folder, e.g. demo-lstm.yaml")
+FILE = Param("file", "str", required=True, pattern=CONFIG_FILE_PATTERN,
+             pattern_text=CONFIG_FILE_TEXT, help="a config file name in the config folder, "
+                                                 "e.g. demo-lstm.yaml")
 TEXT = Param("text", "str", required=True, max_length=MAX_BYTES, help="the YAML text")
 _ERRORS = array(obj("key", "message", "line"))
 
@@ -22,7 +23,7 @@ def configs():
     return {"configs": list_configs()}
 
 
-@endpoint("GET", "/configs/<file>", path=Params(FILE), response=obj("file", "text"))
+@endpoint("GET", "/configs/<file:file>", path=Params(FILE), response=obj("file", "text"))
 def config_text(file):
     """One config file as YAML text."""
     from rnnvis.modelling.configfiles import read_config
@@ -31,7 +32,7 @@ def config_text(file):
 
 
 @endpoint("POST", "/configs/validate",
-          body=Params(TEXT, Param("file", "str", None, max_length=90,
+          body=Params(TEXT, Param("file", "str", None, max_length=200,
                                   help="the file name to report errors under")),
           response=obj("valid", "errors", errors=_ERRORS))
 def config_validate(text, file):
@@ -42,7 +43,7 @@ def config_validate(text, file):
     return {"valid": not errors, "errors": errors}
 
 
-@endpoint("PUT", "/configs/<file>", path=Params(FILE), body=Params(TEXT), errors=(400, 404, 422),
+@endpoint("PUT", "/configs/<file:file>", path=Params(FILE), body=Params(TEXT), errors=(400, 404, 422),
           response=obj("file", "valid"))
 def config_save(file, text):
     """Validate, then write the config inside the config folder only, atomically."""

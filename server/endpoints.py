@@ -13,6 +13,7 @@ import inspect
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, jsonify, request
+from werkzeug.routing import BaseConverter
 
 from rnnvis.errors import ParamError
 from rnnvis.params import Params
@@ -38,6 +39,13 @@ class Endpoint:
 
 
 ENDPOINTS: list[Endpoint] = []
+
+
+class FileNameConverter(BaseConverter):
+    """``<file:name>``: a name with a dot in it, so ``/configs/validate`` stays its own route;
+    the parameter's declaration then says what a valid file name is."""
+
+    regex = r"[^/]*\.[^/]*"
 
 
 def obj(*required: str, **properties) -> dict:

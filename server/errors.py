@@ -9,7 +9,7 @@ from rnnvis.errors import UserError
 
 __all__ = ["init_app"]
 
-_HTTP_MESSAGES = {413: "the request body is larger than 1 MiB",
+_HTTP_MESSAGES = {413: "the request body is larger than 2 MiB",
                   405: "this method is not allowed here; see /api/openapi.json",
                   404: "no such endpoint; see /api/openapi.json"}
 
@@ -24,7 +24,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         code = exc.code or 400
-        return jsonify({"error": _HTTP_MESSAGES.get(code) or exc.description or exc.name}), code
+        response = jsonify({"error": _HTTP_MESSAGES.get(code) or exc.description or exc.name})
+        response.status_code = code
+        for key, value in exc.get_headers():  # e.g. Allow on a 405
+            if key.lower() != "content-type":
+                response.headers[key] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc):  # a bug: log the traceback server-side, say nothing of the internals

@@ -12,7 +12,7 @@ from typing import Any, Optional
 import yaml
 
 from ..errors import ConfigError
-from ..params import SPLITS, hint as _hint
+from ..params import NAME_PATTERN, NAME_TEXT, SPLITS, hint as _hint
 from .cells import CELLS
 
 __all__ = [
@@ -296,8 +296,8 @@ def _cross_checks(cfg: ModelConfig, errors: list[str]) -> None:
     """Rules that involve more than one key."""
     import re
 
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}", cfg.name):
-        errors.append(f"name: got {cfg.name!r}; expected 1-64 letters, digits, '.', '_' or '-'")
+    if not re.fullmatch(NAME_PATTERN, cfg.name):
+        errors.append(f"name: got {cfg.name!r}; expected {NAME_TEXT}")
     d = cfg.data
     if d.dataset in FILE_DATASETS:
         if (d.path is None) == (d.paths is None):

@@ -11,11 +11,12 @@ import yaml
 from ..atomic import write_text
 from .config import ConfigError, loads_config
 from ..errors import NotFound, UserError
+from ..params import CONFIG_FILE_PATTERN, CONFIG_FILE_TEXT
 
 __all__ = ["config_dir", "list_configs", "read_config", "validate_text", "write_config",
            "locate_key"]
 
-_FILE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}\.ya?ml")
+_FILE = re.compile(CONFIG_FILE_PATTERN)
 MAX_BYTES = 256 * 1024
 
 
@@ -26,9 +27,8 @@ def config_dir() -> Path:
 
 
 def _path(file: str) -> Path:
-    if not isinstance(file, str) or not _FILE.fullmatch(file) or ".." in file:
-        raise UserError(f"bad config file name {file!r}: use letters, digits, '.', '_', '-' "
-                        "and end in .yaml (no folders)")
+    if not isinstance(file, str) or not _FILE.fullmatch(file):
+        raise UserError(f"bad config file name {file!r}: use {CONFIG_FILE_TEXT}")
     return config_dir() / file
 
 

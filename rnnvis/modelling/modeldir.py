@@ -10,11 +10,12 @@ from pathlib import Path
 
 from ..atomic import read_json, write_json, write_text
 from ..errors import NotFound, UserError
+from ..params import NAME_PATTERN, NAME_TEXT
 from .config import ModelConfig, dump_config, loads_config
 
 __all__ = ["workspace", "ModelDir", "list_model_dirs", "model_dir", "check_name"]
 
-_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_NAME = re.compile(NAME_PATTERN)
 
 
 def workspace() -> Path:
@@ -25,8 +26,8 @@ def workspace() -> Path:
 
 def check_name(name: str) -> str:
     """Return ``name`` if it is a safe model name (no path separators, no '..'); else raise."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name) or ".." in name:
-        raise UserError(f"bad model name {name!r}: use 1-64 letters, digits, '.', '_' or '-'")
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise UserError(f"bad model name {name!r}: use {NAME_TEXT}")
     return name
 
 

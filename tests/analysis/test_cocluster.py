@@ -508,7 +508,7 @@ def test_to_dict_from_dict_round_trip():
 def test_result_arrays_are_read_only():
     X, _, _ = planted(seed=24, n_words=40, n_units=30, k=3)
     res = cocluster(X, 3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         res.row_labels[0] = 5
 
 

@@ -1,5 +1,7 @@
 """The JSON API with Flask's test client: every endpoint, and every bad input gets a 4xx JSON."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -7,19 +9,9 @@ from server import create_app
 
 
 @pytest.fixture
-def client(use_home, tmp_path, monkeypatch):
+def client(use_home, config_folder):
     """A test client over the trained workspace, with a temporary config folder."""
-    cfg_dir = tmp_path / "config"
-    cfg_dir.mkdir()
-    (cfg_dir / "good.yaml").write_text(
-        "name: good\ntask: language_model\ndata: {dataset: ptb}\n"
-        "model: {cell: lstm, layers: [4], embedding_size: 2}\n")
-    (cfg_dir / "bad.yaml").write_text(
-        "name: bad\ntask: language_model\ndata: {dataset: ptb}\n"
-        "model:\n  cell: lstmm\n  layers: [4]\n  embedding_size: 2\n")
-    monkeypatch.setenv("RNNVIS_CONFIG_DIR", str(cfg_dir))
-    app = create_app({"TESTING": True})
-    return app.test_client()
+    return create_app({"TESTING": True}).test_client()
 
 
 def _error(resp, status, text):
@@ -143,7 +135,7 @@ def test_openapi_lists_every_endpoint(client):
     doc = client.get("/api/openapi.json").get_json()
     assert doc["openapi"].startswith("3.")
     app = create_app({"TESTING": True})
-    routes = {r.rule.replace("<", "{").replace(">", "}") for r in app.url_map.iter_rules()
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", r.rule) for r in app.url_map.iter_rules()
               if r.rule.startswith("/api")}
     assert routes == set(doc["paths"])
 
@@ -173,7 +165,9 @@ def test_analyses_publish_the_declared_specs_and_the_js_fixture_is_current(clien
     ("get", "/api/models/nope/coclusters", None, 404, "unknown model"),
     ("get", "/api/models/..%2F..%2Fetc/coclusters", None, 404, "no such endpoint"),
     ("get", "/api/models/a%2Fb/coclusters", None, 404, "no such endpoint"),
-    ("get", "/api/models/bad..name/coclusters", None, 400, "bad model name 'bad..name'"),
+    ("get", "/api/models/-bad/coclusters", None, 400,
+     "name: got '-bad'; expected 1-64 letters, digits, '.', '_' or '-', starting with a letter"),
+    ("get", "/api/models/a..b/coclusters", None, 404, "unknown model 'a..b'"),
     ("get", "/api/models/lm/coclusters?k=30&top_k=10", None, 400,
      "k: got 30; expected an integer from 2 to 5 for layer 0 state h"),
     ("get", "/api/models/lm/coclusters?topk=10", None, 400,
@@ -210,9 +204,11 @@ def test_analyses_publish_the_declared_specs_and_the_js_fixture_is_current(clien
     ("post", "/api/models/nope/evaluate", {"text": "a"}, 404, "unknown model"),
     ("get", "/api/configs/nope.yaml", None, 404, "no config file 'nope.yaml'"),
     ("get", "/api/configs/..%2Fsecret.yaml", None, 404, "no such endpoint"),
-    ("get", "/api/configs/..secret.yaml", None, 400, "bad config file name '..secret.yaml'"),
-    ("put", "/api/configs/evil.txt", {"text": "x"}, 400, "bad config file name"),
-    ("put", "/api/configs/.hidden.yaml", {"text": "x"}, 400, "bad config file name"),
+    ("get", "/api/configs/..secret.yaml", None, 400,
+     "file: got '..secret.yaml'; expected a file name of letters, digits"),
+    ("put", "/api/configs/evil.txt", {"text": "x"}, 400, "file: got 'evil.txt'; expected a file name"),
+    ("put", "/api/configs/.hidden.yaml", {"text": "x"}, 400, "file: got '.hidden.yaml'"),
+    ("get", "/api/configs/validate", None, 405, "this method is not allowed here"),
     ("put", "/api/configs/a.yaml", [1], 400, "expected a JSON object body"),
     ("post", "/api/configs/validate", {"text": 3}, 400, "text: got 3; expected a string"),
     ("delete", "/api/models/lm", None, 405, "this method is not allowed here"),
@@ -225,6 +221,6 @@ def test_bad_input_gets_4xx_json(client, method, url, body, status, text):
 
 
 def test_body_too_large_is_413(client):
-    resp = client.post("/api/models/lm/evaluate", data=b"x" * (2 << 20),
+    resp = client.post("/api/models/lm/evaluate", data=b"x" * ((2 << 20) + 1),
                        content_type="application/json")
-    _error(resp, 413, "the request body is larger than 1 MiB")
+    _error(resp, 413, "the request body is larger than 2 MiB")
