@@ -15,9 +15,38 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[2]
 LSTM, GRU = "tiny-lstm", "tiny-gru"
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "artifacts" / "screenshots"
+TIMEOUT = 30_000  # ms; co-clustering a layer for the first time takes a moment on a busy machine
+
+
+class Page(SimpleNamespace):
+    """A Playwright page (``p``) with the server URL and the errors the page reported."""
+
+
+def shot(page, name):
+    """Save a full-page screenshot as artifacts/screenshots/NAME.png."""
+    page.p.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def open_main(page, query=""):
+    """Open the memory view of the tiny LSTM's layer 1 and wait until it is drawn."""
+    from playwright.sync_api import expect
+
+    page.p.goto(f"{page.url}/?model={LSTM}&layer=1{query}")
+    svg = page.p.locator(".view-main svg.cluster-svg")
+    expect(svg).to_be_visible()
+    expect(page.p.locator(".view-main .canvas-body.is-loading")).to_have_count(0)
+    return svg
+
+
+def chip_count(svg):
+    """How many memory chips an SVG shows."""
+    return svg.locator("g.chip").count()
 
 _CONFIG = """\
 # A tiny {cell} language model for the browser tests.

@@ -1,8 +1,8 @@
 """End-to-end tests of the browser views: real Chromium (Playwright) against a live server with
 two tiny trained models. They click through the views and assert what the page shows.
 
-Needs Debian's chromium at /usr/bin/chromium (`make chromium`); screenshots go to
-artifacts/screenshots/.
+Needs Debian's chromium at /usr/bin/chromium (`make test` installs it); screenshots go to
+artifacts/screenshots/. The fixtures (`live`, `browser`, `page`) are in tests/server/conftest.py.
 """
 
 from __future__ import annotations
@@ -10,80 +10,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
-from tests.server.browser_fixtures import GRU, LSTM, MODELS, ROOT, Server, prepare
+from playwright.sync_api import expect
 
-from playwright.sync_api import expect, sync_playwright
-
-CHROMIUM = Path("/usr/bin/chromium")
-SHOTS = ROOT / "artifacts" / "screenshots"
-TIMEOUT = 30_000  # ms; co-clustering a layer for the first time takes a moment on a busy machine
-
-
-@pytest.fixture(scope="session")
-def live(tmp_path_factory):
-    """Two tiny evaluated models (LSTM 2x32, GRU 24+16), a config folder, and a running server."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's chromium "
-                    "(run `make chromium`, or apt-get install chromium)")
-    base = tmp_path_factory.mktemp("browser")
-    home, configs = base / "home", base / "configs"
-    prepare(home, configs)
-    server = Server(home, configs, base / "server.log").wait()
-    try:
-        yield SimpleNamespace(url=server.url, home=home, configs=configs)
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
-def browser(live):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM),
-                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-class Page(SimpleNamespace):
-    """A page plus the uncaught errors it reported."""
-
-
-@pytest.fixture
-def page(browser, live):
-    expect.set_options(timeout=TIMEOUT)
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-    context.set_default_timeout(TIMEOUT)
-    pg = context.new_page()
-    errors = []
-    pg.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error"
-          and "Failed to load resource" not in m.text else None)
-    yield Page(p=pg, url=live.url, errors=errors, live=live)
-    context.close()
-    assert errors == [], f"the page reported errors: {errors}"
-
-
-def shot(page, name):
-    page.p.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def open_main(page, query=""):
-    page.p.goto(f"{page.url}/?model={LSTM}&layer=1{query}")
-    svg = page.p.locator(".view-main svg.cluster-svg")
-    expect(svg).to_be_visible()
-    expect(page.p.locator(".view-main .canvas-body.is-loading")).to_have_count(0)
-    return svg
-
-
-def chip_count(svg):
-    return svg.locator("g.chip").count()
+from tests.server.browser_fixtures import GRU, LSTM, MODELS, chip_count, open_main, shot
 
 
 # ------------------------------------------------------------------ main view
