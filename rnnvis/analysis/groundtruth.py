@@ -19,7 +19,7 @@ from ..recording.evaluation import open_evaluation
 from .contrasts import stream_of
 from .positions import match_pattern, parse_pattern
 
-__all__ = ["DETERMINED", "determined_targets", "task_loss"]
+__all__ = ["DETERMINED", "determined_mask", "determined_targets", "task_loss"]
 
 #: per task, the positions (as a pattern of rnnvis.analysis.positions) whose next token is
 #: determined by the line so far
@@ -31,20 +31,27 @@ DETERMINED = {
 }
 
 
-def determined_targets(ev) -> np.ndarray:
-    """Mask (N,) of the positions of evaluation ``ev`` whose next token is determined, without
-    lines that began before a state reset."""
-    task = ev.cfg.data.dataset
+def determined_mask(task: str, stream, resets: np.ndarray) -> np.ndarray:
+    """Mask (N,) of the positions of ``stream`` (a Stream with sentences as segments) whose next
+    token is determined in ``task``, without lines that began before a state reset."""
     if task not in DETERMINED:
-        raise ParamError(f"model {ev.tm.name!r} is trained on {task!r}, not a synthetic task "
-                         f"({', '.join(DETERMINED)})", param="name")
-    stream = stream_of(ev)
+        raise ParamError(f"task: got {task!r}; expected a synthetic task: "
+                         f"{', '.join(DETERMINED)}", param="task")
     mask = match_pattern(stream, parse_pattern(DETERMINED[task]))
     mask[-1:] = False
     n = np.arange(len(mask))
     line_start = np.maximum.accumulate(np.where(stream.seg_start, n, 0))
-    last_reset = np.maximum.accumulate(np.where(ev.store.starts, n, 0))
+    last_reset = np.maximum.accumulate(np.where(resets, n, 0))
     return mask & (last_reset <= line_start)
+
+
+def determined_targets(ev) -> np.ndarray:
+    """:func:`determined_mask` of evaluation ``ev`` (a model trained on a synthetic task)."""
+    task = ev.cfg.data.dataset
+    if task not in DETERMINED:
+        raise ParamError(f"model {ev.tm.name!r} is trained on {task!r}, not a synthetic task "
+                         f"({', '.join(DETERMINED)})", param="name")
+    return determined_mask(task, stream_of(ev), ev.store.starts)
 
 
 def task_loss(name: str, split: str | None = None) -> dict:

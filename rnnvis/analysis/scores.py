@@ -6,7 +6,6 @@ All functions take value matrices with one column per unit and score every colum
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import rankdata
 
 __all__ = ["histograms", "hellinger", "roc_auc", "correlation"]
 
@@ -42,11 +41,20 @@ def hellinger(counts_a: np.ndarray, counts_b: np.ndarray) -> np.ndarray:
 
 def roc_auc(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Per unit, the ROC AUC of telling ``a`` from ``b`` by the value: P(x_a > x_b) plus half
-    the ties (Mann-Whitney U / (na nb)). 0.5 = no separation; 1 (or 0) = perfect."""
+    the ties (Mann-Whitney U / (na nb)). 0.5 = no separation; 1 (or 0) = perfect.
+
+    Both sides are sorted per unit; every value of ``a`` then finds how many b's lie below it
+    (and how many tie) by binary search, which is fast on sorted keys: O((na + nb) log nb) per
+    unit, no full ranking."""
     na, nb = len(a), len(b)
-    ranks = rankdata(np.concatenate([a, b]).astype(np.float64), axis=0)
-    u = ranks[:na].sum(axis=0) - na * (na + 1) / 2.0
-    return u / (na * nb)
+    sa = np.sort(np.asarray(a, dtype=np.float32).T, axis=1)
+    sb = np.sort(np.asarray(b, dtype=np.float32).T, axis=1)
+    out = np.empty(sa.shape[0])
+    for j in range(sa.shape[0]):
+        below = np.searchsorted(sb[j], sa[j], side="left").sum()
+        upto = np.searchsorted(sb[j], sa[j], side="right").sum()
+        out[j] = (below + 0.5 * (upto - below)) / (na * nb)
+    return out
 
 
 def correlation(values: np.ndarray, target: np.ndarray) -> np.ndarray:
