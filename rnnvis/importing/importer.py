@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from ..atomic import atomic_dir, write_json
 from ..errors import Conflict, ModelImportError
@@ -24,6 +23,7 @@ from ..modelling.cells import CELLS
 from ..modelling.config import BUILTIN_DATASETS, NO_DATASET, SYNTHETIC_DATASETS, parse_config
 from ..modelling.modeldir import ModelDir, model_dir
 from ..params import MODEL, Param, Params
+from .yamlfile import read_yaml
 
 __all__ = ["import_model", "IMPORT_PARAMS", "FORMATS", "ImportSummary"]
 
@@ -100,12 +100,7 @@ def _data_section(data: str | None) -> dict:
     files = [Path(p.strip()).expanduser() for p in data.split(",")]
     if len(files) == 1 and files[0].suffix.lower() in (".yaml", ".yml"):
         path = files[0]
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ModelImportError(f"--data: {path}: no such file") from None
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ModelImportError(f"--data: {path}: cannot read: {exc.__class__.__name__}") from None
+        raw = read_yaml(path, "--data config")
         section = raw.get("data", raw) if isinstance(raw, dict) else None
         if not isinstance(section, dict):
             raise ModelImportError(f"--data: {path}: expected a config with a data: mapping")

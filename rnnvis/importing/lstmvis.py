@@ -26,6 +26,7 @@ import numpy as np
 import yaml
 
 from ..errors import ModelImportError
+from .yamlfile import read_yaml
 
 __all__ = ["StatesSource", "read_project", "write_project", "ROWS"]
 
@@ -111,14 +112,9 @@ def _layers(where, found: dict[int, dict[str, tuple[Path, str]]]) -> list[dict[s
 
 def _project(folder: Path) -> StatesSource:
     path = folder / "lstm.yml"
-    try:
-        conf = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelImportError(f"{folder}: no lstm.yml (an LSTMVis project folder has one); or "
-                               "give the states .h5 file with --data WORDS.h5 and --vocab "
-                               "WORDS.dict") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ModelImportError(f"{path}: cannot read: {exc.__class__.__name__}") from None
+    conf = read_yaml(path, "LSTMVis project", missing=(
+        f"{folder}: no lstm.yml (an LSTMVis project folder has one); or give the states .h5 file "
+        "with --data WORDS.h5 and --vocab WORDS.dict"))
     try:
         files = {k: folder / v for k, v in (conf.get("files") or {}).items()}
         seq, states = conf["word_sequence"], conf["states"]

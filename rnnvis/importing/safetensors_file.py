@@ -29,12 +29,12 @@ import re
 from pathlib import Path
 
 import numpy as np
-import yaml
 
 from ..errors import ModelImportError
 from ..params import hint
 from .gates import from_torch
 from .network import Network
+from .yamlfile import read_yaml
 
 __all__ = ["read_safetensors", "read_mapping", "MAPPING_KEYS"]
 
@@ -47,12 +47,7 @@ def read_mapping(path: str | Path | None) -> dict:
     if path is None:
         return {}
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelImportError(f"{path}: no such mapping file") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ModelImportError(f"{path}: cannot read the mapping: {exc.__class__.__name__}") from None
+    raw = read_yaml(path, "mapping")
     if not isinstance(raw, dict):
         raise ModelImportError(f"{path}: expected a mapping with keys {', '.join(MAPPING_KEYS)}")
     for key, value in raw.items():

@@ -58,3 +58,40 @@ def assert_close(actual, expected, what: str, atol: float = ATOL) -> None:
 def softmax(x, axis=-1):
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
+
+
+def onnx_lm(kind: str, vocab: int, embed: int, units: list[int], seed: int = 0,
+            linear_before_reset: int = 1, scale: float = 0.5):
+    """An ONNX language model built with onnx.helper: Gather -> ONNX RNN/LSTM/GRU nodes ->
+    MatMul + Add, random weights; input ``tokens`` int64 [batch, steps], output ``logits``."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(seed)
+    gates = {"RNN": 1, "LSTM": 4, "GRU": 3}[kind]
+    init = [numpy_helper.from_array(rng.uniform(-scale, scale, (vocab, embed)).astype(np.float32), "emb"),
+            numpy_helper.from_array(np.array([1], np.int64), "axis1")]
+    nodes = [helper.make_node("Gather", ["emb", "tokens"], ["x_btf"], name="embedding"),
+             helper.make_node("Transpose", ["x_btf"], ["x0"], perm=[1, 0, 2], name="to_time_major")]
+    inputs = embed
+    for l, u in enumerate(units):
+        for name, shape in ((f"W{l}", (1, gates * u, inputs)), (f"R{l}", (1, gates * u, u)),
+                            (f"B{l}", (1, 2 * gates * u))):
+            init.append(numpy_helper.from_array(rng.uniform(-scale, scale, shape).astype(np.float32), name))
+        extra = {"linear_before_reset": linear_before_reset} if kind == "GRU" else {}
+        nodes.append(helper.make_node(kind, [f"x{l}", f"W{l}", f"R{l}", f"B{l}"], [f"y{l}"],
+                                      hidden_size=u, name=f"rnn{l}", **extra))
+        nodes.append(helper.make_node("Squeeze", [f"y{l}", "axis1"], [f"x{l + 1}"], name=f"squeeze{l}"))
+        inputs = u
+    n = len(units)
+    init += [numpy_helper.from_array(rng.uniform(-scale, scale, (inputs, vocab)).astype(np.float32), "fc_w"),
+             numpy_helper.from_array(rng.uniform(-scale, scale, vocab).astype(np.float32), "fc_b")]
+    nodes += [helper.make_node("Transpose", [f"x{n}"], ["h_btf"], perm=[1, 0, 2], name="to_batch_major"),
+              helper.make_node("MatMul", ["h_btf", "fc_w"], ["z"], name="fc"),
+              helper.make_node("Add", ["z", "fc_b"], ["logits"], name="fc_bias")]
+    graph = helper.make_graph(
+        nodes, "lm", [helper.make_tensor_value_info("tokens", TensorProto.INT64, ["batch", "steps"])],
+        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", "steps", vocab])], init)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    onnx.checker.check_model(model)
+    return model

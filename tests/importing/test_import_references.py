@@ -158,3 +158,23 @@ def test_keras_matches_predict(cell, layers, task, tmp_path):
             assert_close(rec.layers[l]["h"][a:b], outs[l][0], f"document {d} layer {l} h")
         assert_close(rec.layers[-1]["h"][b - 1], outs[layers - 1][0], f"document {d} last h")
         assert_close(rec.class_probs[d], outs[-1][0], f"document {d} probs")
+
+
+@pytest.mark.parametrize("lbr", [0, 1])
+def test_onnx_gru_linear_before_reset(lbr, tmp_path):
+    """ONNX GRU both ways (linear_before_reset 0 = Keras reset_after=False), against onnxruntime."""
+    import onnx
+
+    from tests.importing.helpers import SOURCE_WORDS, onnx_lm
+
+    path = tmp_path / "gru.onnx"
+    onnx.save(onnx_lm("GRU", len(SOURCE_WORDS), 5, [4, 3], seed=lbr, linear_before_reset=lbr), str(path))
+    tm = imported("onnx", path)
+    assert tm.config.model.reset_after == bool(lbr)
+    tokens = np.array([2, 5, 7, 3, 9, 12, 4, 4, 15, 0, 6])
+    logits, ys = _ort_outputs(path, tokens)
+    rec = record_lm(tm, to_ids(tm, tokens))
+    for l, y in enumerate(ys):
+        assert_close(rec.layers[l]["h"], y, f"layer {l} h")
+    probs = softmax(logits[0].astype(np.float64))
+    assert_close(rec.next_prob[:-1], probs[np.arange(len(tokens) - 1), tokens[1:]], "next-token probability")
