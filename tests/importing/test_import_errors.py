@@ -256,3 +256,20 @@ def test_classifier_classes_must_match_the_outputs(tmp_path, capsys, rnnvis_home
     code, err = run_import(capsys, rnnvis_home, "onnx", fixture("gru", 1, "cls", "onnx"),
                            "--name", "x", "--vocab", VOCAB, "--data", data)
     assert code == 2 and "the corpus has 2 classes (a, b) but the model has 3 outputs" in err
+
+
+def test_without_a_corpus_typed_text_works_and_evaluate_asks_for_data(capsys, rnnvis_home):
+    from server import create_app
+
+    assert run_import(capsys, rnnvis_home, "onnx", fixture("gru", 2, "lm", "onnx"), "--name", "bare",
+                      "--vocab", VOCAB)[0] == 0
+    client = create_app({"TESTING": True, "PARALLEL_LAYOUTS": False}).test_client()
+    resp = client.post("/api/models/bare/evaluate", json={"text": "the cat sat on the mat"})
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert body["tokens"] == ["the", "cat", "sat", "on", "the", "mat"] and not any(body["oov"])
+    (row,) = client.get("/api/models").get_json()["models"]
+    assert row["source"] == "onnx" and row["dataset"] == "none" and row["status"] == "trained"
+    assert main(["evaluate", "bare", "--quiet"]) == 2
+    assert "model 'bare' was imported without a corpus; import it again with --data" \
+        in capsys.readouterr().err
