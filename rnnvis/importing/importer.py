@@ -207,8 +207,9 @@ def import_model(kind: str, path: str, name: str, vocab: str | None = None,
                                f"does not fit a {task.replace('_', ' ')}")
     voc, order = align(tokens)
     net = net.reorder_vocabulary(order, lm)
-    cfg = make_config(name, task, net.cell, [l.units for l in net.layers], net.embedding.shape[1],
-                  net.layers[0].reset_after, data, origin_record(kind, path, vocab, False))
+    cfg = make_config(name, task, net.cell, [layer.units for layer in net.layers],
+                      net.embedding.shape[1], net.layers[0].reset_after, data,
+                      origin_record(kind, path, vocab, False))
     from ..modelling.models import build_model
     from .network import to_keras
 
