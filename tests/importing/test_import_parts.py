@@ -88,3 +88,17 @@ def test_models_table_has_a_source_column():
     lines = format_table(rows).splitlines()
     assert lines[0].split() == ["name", "cell", "layers", "task", "dataset", "source", "status", "metrics"]
     assert lines[2].split()[:7] == ["a", "lstm", "2x4", "language_model", "ptb", "onnx", "trained"]
+
+
+def test_import_and_export_have_help(capsys):
+    from rnnvis.cli import main
+
+    assert main(["import", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "KIND PATH" in out and "--vocab VOCAB" in out and "--data CONFIG-OR-FILES" in out
+    assert "[keras, onnx, safetensors, lstmvis]" in out
+    assert main(["export", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--format FORMAT" in out and "--out PATH" in out and "[lstmvis, keras]" in out
+    assert main(["import", "pytorch", "x.pt", "--name", "m"]) == 2
+    assert "got 'pytorch'; expected one of: keras, onnx, safetensors, lstmvis" in capsys.readouterr().err
