@@ -188,3 +188,30 @@ def test_states_only_has_no_keras_export(tmp_path, capsys):
     assert main(["export", "lv", "--format", "keras", "--out", str(tmp_path / "x.keras")]) == 2
     assert "export as Keras is not available" in capsys.readouterr().err
     assert not (tmp_path / "x.keras").exists()
+
+
+def test_the_units_analyses_work_on_states_only(tmp_path):
+    from server import create_app
+
+    ids, states = write_project(tmp_path / "proj")
+    assert main(["import", "lstmvis", str(tmp_path / "proj"), "--name", "lv", "--quiet"]) == 0
+    client = create_app({"TESTING": True, "PARALLEL_LAYOUTS": False}).test_client()
+
+    def get(url, status=200):
+        resp = client.get(url)
+        assert resp.status_code == status, resp.get_json()
+        return resp.get_json()
+
+    ranking = get("/api/models/lv/ranking?layer=1&state=c&rank=words&a=cat&b=dog&top=3")
+    assert len(ranking["units"]) == 3 and ranking["n_a"] == int((ids == 2).sum())
+    ctx = get("/api/models/lv/contexts/2?layer=0&k=3&window=2")
+    # the strongest positive context of unit 2 is the row where its h is largest
+    assert ctx["positive"][0]["position"] == int(np.argmax(states["output1"][:, 2]))
+    heat = get("/api/models/lv/heatmap?units=0,1&start=5&length=12")
+    np.testing.assert_allclose(heat["values"], states["output1"][5:17, :2], atol=1e-4)
+    found = get("/api/models/lv/search?units=1,2&start=10&length=3&k=2")
+    assert found["query"]["position"] == 10
+    sat = get("/api/models/lv/saturation?layer=0", status=400)
+    assert sat["error"] == "layer: the test evaluation of 'lv' holds h, c only, no gates"
+    typed = client.post("/api/models/lv/heatmap", json={"text": "the cat", "units": [0]})
+    assert typed.status_code == 409 and "sentence evaluation is not available" in typed.get_json()["error"]

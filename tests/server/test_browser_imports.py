@@ -85,3 +85,15 @@ def test_states_only_model_greys_out_sentence_evaluation(page, imported):
     expect(page.p.locator(".view-main .canvas-body.is-loading")).to_have_count(0)
     assert page.p.locator(".view-main svg.cluster-svg g.chip").count() >= 2
     shot(page, "states-only-memory")
+
+
+def test_states_only_model_in_the_units_view(page, imported):
+    page.p.goto(f"{page.url}/?view=units&model={STATES_NAME}&rank=word&a=cat&u=3")
+    expect(page.p.locator(".view-units")).to_be_visible()
+    rows = page.p.locator(".ranking-table tr.rank-row")
+    expect(rows.first).to_be_visible()
+    assert rows.count() == 12                          # every unit of the imported layer
+    expect(page.p.locator(".contexts.positive .context-row")).to_have_count(8)
+    expect(page.p.locator(".typed-heatmap")).to_contain_text("Not available: it holds states imported from LSTMVis")
+    expect(page.p.locator(".typed-heatmap form")).to_have_count(0)
+    shot(page, "states-only-units")
