@@ -5,10 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_path", "publish", "temp_path", "write_text", "write_json", "read_json"]
+__all__ = ["atomic_path", "atomic_dir", "publish", "temp_path", "write_text", "write_json",
+           "read_json"]
 
 
 def _umask() -> int:
@@ -53,6 +55,34 @@ def atomic_path(target: str | os.PathLike, suffix: str = ""):
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+@contextlib.contextmanager
+def atomic_dir(target: str | os.PathLike, replace: bool = False):
+    """Yield a new temporary folder beside ``target``; on success it takes ``target``'s place.
+
+    An existing ``target`` is kept unless ``replace`` (then it is swapped out and deleted
+    after the rename). On an exception, or a kill, ``target`` is untouched and the temporary
+    folder (a ``.tmp-`` name that nothing reads) is removed or left behind.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{target.name}-", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_umask())
+    try:
+        yield tmp
+        old = None
+        if target.exists():
+            if not replace:
+                raise FileExistsError(target)
+            old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=target.parent))
+            os.replace(target, old / target.name)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def write_text(target: str | os.PathLike, text: str) -> Path:

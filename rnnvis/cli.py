@@ -74,8 +74,9 @@ def cmd_models(args) -> int:
 
 
 def format_table(rows: list[dict]) -> str:
-    """The `models` table: name, cell, layers x units, task, dataset, status, metrics."""
-    header = ("name", "cell", "layers", "task", "dataset", "status", "metrics")
+    """The `models` table: name, cell, layers x units, task, dataset, source (trained or the
+    imported format), status, metrics."""
+    header = ("name", "cell", "layers", "task", "dataset", "source", "status", "metrics")
     lines = []
     for r in rows:
         layers = r.get("layers") or []
@@ -85,11 +86,35 @@ def format_table(rows: list[dict]) -> str:
                             f"{v:.4g}" for k, v in (r.get("metrics") or {}).items()
                             if k.endswith(("perplexity", "accuracy")))
         lines.append((r["name"], r.get("cell", "?"), shape, r.get("task", "?"),
-                      r.get("dataset", "?"), r["status"], metrics or r.get("error", "")))
+                      r.get("dataset", "?"), r.get("source", "?"), r["status"],
+                      metrics or r.get("error", "")))
     widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths))]
                      + [fmt.format(*map(str, line)) for line in lines])
+
+
+def cmd_import(args) -> int:
+    """Import a Keras, ONNX or safetensors model, or LSTMVis states, as a model."""
+    from .importing import IMPORT_PARAMS, import_model
+
+    s = import_model(**IMPORT_PARAMS.from_namespace(args), log=(lambda *a: None) if args.quiet else print)
+    metrics = f"; {_format_metrics(s.metrics)}" if s.metrics else ""
+    shape = "+".join(map(str, s.layers))
+    print(f"{s.name}: imported a {s.cell} {s.task.replace('_', ' ')} ({shape} units) from "
+          f"{s.kind} in {s.seconds:.1f} s{metrics} -> {s.path}")
+    if s.kind != "lstmvis":
+        print(f"next: python manage.py evaluate {s.name}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    """Export a model's states for LSTMVis, or its weights as a .keras file."""
+    from .importing import EXPORT_PARAMS, export_model
+
+    out = export_model(**EXPORT_PARAMS.from_namespace(args))
+    print(f"{args.name}: wrote {args.format} to {out}")
+    return 0
 
 
 def cmd_serve(args) -> int:
@@ -327,6 +352,24 @@ def build_parser() -> argparse.ArgumentParser:
     SHOWN_WORDS.add_argument(s)
     s.add_argument("--json", action="store_true", help="print the full result as JSON")
     s.set_defaults(func=cmd_cocluster)
+
+    s = sub.add_parser("import", help="import a Keras, ONNX or safetensors model, or LSTMVis "
+                       "states, as a model",
+                       description="Import a recurrent model trained elsewhere (Keras .keras, "
+                       "ONNX, PyTorch safetensors) or LSTMVis states (states-only) as model "
+                       "NAME; nothing is written unless the import succeeds.")
+    from .importing import EXPORT_PARAMS, IMPORT_PARAMS
+
+    IMPORT_PARAMS.add_arguments(s, positional=("kind", "path"))
+    s.add_argument("--quiet", action="store_true", help="no progress messages")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("export", help="export a model's states for LSTMVis, or its weights as "
+                       ".keras", description="Write a model's recorded states and words in "
+                       "LSTMVis's layout (--format lstmvis --out DIR), or its weights as a "
+                       "Keras file (--format keras --out FILE.keras).")
+    EXPORT_PARAMS.add_arguments(s, positional=("name",))
+    s.set_defaults(func=cmd_export)
 
     from .analysis.unitview import CONTEXT_PARAMS, RANK_PARAMS
 

@@ -200,11 +200,14 @@ class Param:
         return item
 
     def openapi(self, where: str = "query") -> dict:
-        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``)."""
+        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``; an
+        optional query parameter allows an empty value, which means absent)."""
         out = {"name": self.name, "in": where, "required": self.required or where == "path",
                "schema": self.schema(), "description": self.help}
         if self.kind in ("ints", "strs"):
             out.update(style="form", explode=False)
+        if where == "query" and not self.required:
+            out["allowEmptyValue"] = True   # `?k=` reads as absent (see parse)
         return out
 
     def to_json(self) -> dict:

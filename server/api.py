@@ -114,10 +114,10 @@ def sentences(name, split, n):
 
 
 @endpoint("POST", "/models/<name>/evaluate", path=NAME, body=SENTENCE_PARAMS,
-          errors=(400, 404, 413), response=obj("tokens", "oov", "layers"))
+          errors=(400, 404, 409, 413), response=obj("tokens", "oov", "layers"))
 def evaluate(name, text, fields):
     """Per-token states and updates of every layer for a typed text (classifiers: class
-    probabilities and class names)."""
+    probabilities and class names); 409 for a states-only model (no weights to run)."""
     from rnnvis.modelling.cells import state_names
     from rnnvis.modelling.manager import load_trained
     from rnnvis.recording.sentence import evaluate_text, to_json

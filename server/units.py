@@ -39,9 +39,10 @@ def heatmap(name, **params):
 
 
 @endpoint("POST", "/models/<name>/heatmap", path=NAME, body=uv.TEXT_HEATMAP_PARAMS,
-          errors=(400, 404, 413), response=obj("units", "tokens", "values", "oov"))
+          errors=(400, 404, 409, 413), response=obj("units", "tokens", "values", "oov"))
 def text_heatmap(name, **params):
-    """The values of some units over a typed text (runs the model from the zero state)."""
+    """The values of some units over a typed text (runs the model from the zero state); 409
+    for a states-only model (no weights to run)."""
     return uv.text_heatmap(name, **params)
 
 

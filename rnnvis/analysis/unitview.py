@@ -274,6 +274,9 @@ def gate_saturation(name: str, *, split=None, layer=0) -> dict:
     if not GATES[cell]:
         raise ParamError(f"layer: a {cell} cell has no gates; saturation needs an LSTM or a GRU",
                          param="layer")
+    if not set(GATES[cell]) <= set(ev.kinds):   # e.g. states imported without their gates
+        raise ParamError(f"layer: the {ev.split} evaluation of {name!r} holds "
+                         f"{', '.join(ev.kinds)} only, no gates", param="layer")
     gates = {}
     for gate in GATES[cell]:
         q = _Query(name, p["split"], p["layer"], gate)

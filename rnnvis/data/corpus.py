@@ -81,10 +81,12 @@ def _check_nonempty(dataset: str, split: str, n: int, what: str, sources: Mappin
 
 def build_lm_corpus(lines: Mapping[str, Sequence[str]], tokenize: Callable[[str], list],
                     min_freq: int = 1, max_vocab: int | None = None, dataset: str = "",
-                    info: dict | None = None, sources: Mapping[str, str] | None = None) -> LMCorpus:
+                    info: dict | None = None, sources: Mapping[str, str] | None = None,
+                    vocab: Vocabulary | None = None) -> LMCorpus:
     """Tokenise each line, append ``<eos>``, build the vocabulary on train, encode every split.
 
-    Lines that tokenise to nothing are skipped. ``sources`` (split -> file) is only used
+    A given ``vocab`` (an imported model's) is used as is instead. Lines that tokenise to
+    nothing are skipped. ``sources`` (split -> file) is only used
     to name the file in the error for an empty split.
     """
     tokenized: dict[str, list[list[str]]] = {}
@@ -92,8 +94,9 @@ def build_lm_corpus(lines: Mapping[str, Sequence[str]], tokenize: Callable[[str]
         toks = [t for t in map(tokenize, lines.get(split, ())) if t]
         _check_nonempty(dataset, split, len(toks), "non-empty lines", sources)
         tokenized[split] = toks
-    vocab = Vocabulary.build(([*t, EOS] for t in tokenized["train"]),
-                             min_freq=min_freq, max_vocab=max_vocab, reserved=(EOS,))
+    if vocab is None:
+        vocab = Vocabulary.build(([*t, EOS] for t in tokenized["train"]),
+                                 min_freq=min_freq, max_vocab=max_vocab, reserved=(EOS,))
     streams, offsets, oov = {}, {}, {}
     for split, toks in tokenized.items():
         lengths = np.fromiter((len(t) + 1 for t in toks), dtype=np.int64, count=len(toks))
@@ -109,8 +112,10 @@ def build_classification_corpus(docs: Mapping[str, tuple[Sequence[str], Sequence
                                 min_freq: int = 1, max_vocab: int | None = None,
                                 max_length: int | None = None, dataset: str = "",
                                 info: dict | None = None,
-                                sources: Mapping[str, str] | None = None) -> ClassificationCorpus:
-    """Tokenise and truncate each document, build the vocabulary on train, encode every split.
+                                sources: Mapping[str, str] | None = None,
+                                vocab: Vocabulary | None = None) -> ClassificationCorpus:
+    """Tokenise and truncate each document, build the vocabulary on train (or use ``vocab``),
+    encode every split.
 
     The vocabulary counts only the tokens the model sees (after truncation to
     ``max_length``). Documents that tokenise to nothing are skipped and counted in
@@ -131,7 +136,8 @@ def build_classification_corpus(docs: Mapping[str, tuple[Sequence[str], Sequence
             kept_y.append(int(label))
         _check_nonempty(dataset, split, len(kept_t), "non-empty documents", sources)
         tokenized[split] = (kept_t, kept_y)
-    vocab = Vocabulary.build(tokenized["train"][0], min_freq=min_freq, max_vocab=max_vocab)
+    if vocab is None:
+        vocab = Vocabulary.build(tokenized["train"][0], min_freq=min_freq, max_vocab=max_vocab)
     splits, oov = {}, {}
     for split, (toks, labels) in tokenized.items():
         splits[split] = ([vocab.encode(t) for t in toks], np.asarray(labels, dtype=np.int64))

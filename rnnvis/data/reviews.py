@@ -56,7 +56,7 @@ def review_rows(source: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     return rows[source]
 
 
-def load_reviews(data: DataConfig) -> ClassificationCorpus:
+def load_reviews(data: DataConfig, vocab=None) -> ClassificationCorpus:
     """Sentiment corpus for ``data.dataset``; ``max_documents`` caps reviews per split
     (only the kept reviews are tokenised)."""
     texts, labels = review_rows(data.dataset)
@@ -66,4 +66,5 @@ def load_reviews(data: DataConfig) -> ClassificationCorpus:
         idx = cap(idx, data.max_documents)
         docs[split] = ([texts[i] for i in idx], [labels[i] for i in idx])
     return build_classification_corpus(docs, REVIEW_CLASSES, tokenizer_for(data), data.min_freq,
-                                       data.max_vocab, data.max_length, data.dataset)
+                                       data.max_vocab, data.max_length, data.dataset,
+                                       vocab=vocab)

@@ -116,7 +116,7 @@ def play_lines(path: Path) -> tuple[str, ...]:
     return _cached_lines(str(path))
 
 
-def load_shakespeare(data: DataConfig) -> LMCorpus:
+def load_shakespeare(data: DataConfig, vocab=None) -> LMCorpus:
     """Shakespeare corpus split by play; ``max_documents`` caps lines per split and only
     the plays needed to reach it are read."""
     by_split = shuffled_split(play_files(), check_fractions(data.split), data.seed)
@@ -131,4 +131,4 @@ def load_shakespeare(data: DataConfig) -> LMCorpus:
             del lines[split][data.max_documents:]
     info = {"plays": {s: [f.stem for f in files] for s, files in by_split.items()}}
     return build_lm_corpus(lines, tokenizer_for(data), data.min_freq, data.max_vocab,
-                           "shakespeare", info)
+                           "shakespeare", info, vocab=vocab)

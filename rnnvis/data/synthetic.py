@@ -72,7 +72,7 @@ def generate(task: str, num_samples: int, max_count: int, seed: int) -> list[str
     return [make(rng, max_count) for _ in range(num_samples)]
 
 
-def load_synthetic(data: DataConfig) -> LMCorpus:
+def load_synthetic(data: DataConfig, vocab=None) -> LMCorpus:
     """Generate, split into consecutive blocks by ``data.split`` (the sequences are
     independent draws), cap each split at ``max_documents`` and encode."""
     seqs = generate(data.dataset, data.num_samples, data.max_count, data.seed)
@@ -80,4 +80,4 @@ def load_synthetic(data: DataConfig) -> LMCorpus:
              for s, v in contiguous_split(seqs, check_fractions(data.split)).items()}
     return build_lm_corpus(lines, tokenizer_for(data), data.min_freq, data.max_vocab,
                            data.dataset, {"num_samples": data.num_samples,
-                                          "max_count": data.max_count})
+                                          "max_count": data.max_count}, vocab=vocab)

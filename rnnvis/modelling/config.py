@@ -25,6 +25,8 @@ __all__ = [
     "TrainConfig",
     "EvalConfig",
     "ModelConfig",
+    "OriginConfig",
+    "NO_DATASET",
     "load_config",
     "parse_config",
     "validate_files",
@@ -33,6 +35,8 @@ __all__ = [
 ]
 
 BUILTIN_DATASETS = ("ptb", "shakespeare", "imdb", "rotten_tomatoes")
+#: an imported model without a corpus (it can still evaluate typed text)
+NO_DATASET = "none"
 SYNTHETIC_DATASETS = ("counting", "selective_counting", "state_memory", "copy")
 FILE_DATASETS = ("text", "csv")
 
@@ -53,7 +57,8 @@ class DataConfig:
     dataset: str = _spec(doc="ptb, shakespeare, imdb, rotten_tomatoes, text (your .txt files), "
                              "csv (your CSV/TSV files) or a synthetic task: counting, "
                              "selective_counting, state_memory, copy",
-                         choices=BUILTIN_DATASETS + FILE_DATASETS + SYNTHETIC_DATASETS)
+                         choices=BUILTIN_DATASETS + FILE_DATASETS + SYNTHETIC_DATASETS
+                         + (NO_DATASET,))
     path: Optional[str] = _spec(None, doc="one file for dataset text/csv, split by `split` fractions")
     paths: Optional[dict[str, str]] = _spec(None, doc="files per split (train, valid, test) for text/csv")
     level: str = _spec("word", choices=("word", "char"), doc="tokenise into words or characters")
@@ -91,6 +96,8 @@ class ArchConfig:
     forget_bias: float = _spec(1.0, doc="LSTM forget-gate bias at initialisation")
     init_scale: float = _spec(0.1, min=0.0, min_exclusive=True,
                               doc="weights start uniform in [-init_scale, init_scale]")
+    reset_after: bool = _spec(True, doc="GRU: apply the reset gate after the recurrent matmul "
+                                        "(Keras's default, PyTorch's GRU); false: before it")
 
 
 @dataclass(frozen=True)
@@ -152,6 +159,19 @@ class EvalConfig:
 
 
 @dataclass(frozen=True)
+class OriginConfig:
+    """Where an imported model came from (written by ``manage.py import``; absent when trained)."""
+
+    format: str = _spec(choices=("keras", "onnx", "safetensors", "lstmvis"),
+                        doc="the format it was imported from")
+    file: str = _spec(doc="the imported file, as given")
+    sha256: str = _spec("", doc="SHA-256 of the imported file")
+    vocab: str = _spec("", doc="the vocabulary file, as given")
+    imported: str = _spec("", doc="when it was imported (UTC, ISO 8601)")
+    states_only: bool = _spec(False, doc="states computed elsewhere, no weights (LSTMVis)")
+
+
+@dataclass(frozen=True)
 class ModelConfig:
     """One model: identity, data, architecture, training and evaluation."""
 
@@ -162,6 +182,7 @@ class ModelConfig:
     train: TrainConfig = _spec(factory=TrainConfig, doc="training")
     evaluation: EvalConfig = _spec(factory=EvalConfig, doc="evaluation")
     description: str = _spec("", doc="free text shown in the model list")
+    origin: Optional[OriginConfig] = _spec(None, doc="set by `import`: where the model came from")
     source: Optional[str] = field(default=None, compare=False, metadata={"internal": True})
 
     @property
@@ -313,7 +334,9 @@ def _cross_checks(cfg: ModelConfig, errors: list[str]) -> None:
         elif abs(sum(d.split.values()) - 1.0) > 1e-6 or min(d.split.values()) <= 0:
             errors.append(f"data.split: got {d.split}; fractions must be > 0 and sum to 1")
     classif = d.dataset in ("imdb", "rotten_tomatoes", "csv")
-    if cfg.task == "classification" and not classif:
+    if d.dataset == NO_DATASET and cfg.origin is None:
+        errors.append("data.dataset: 'none' is only for imported models (they may have no corpus)")
+    if cfg.task == "classification" and not classif and d.dataset != NO_DATASET:
         errors.append(f"task: 'classification' needs a labelled dataset (imdb, rotten_tomatoes, csv), "
                       f"not {d.dataset!r}")
     if cfg.task == "language_model" and d.dataset in ("imdb", "rotten_tomatoes", "csv"):

@@ -8,14 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..atomic import write_json
-from ..errors import NotFound, UserError
+from ..errors import Conflict, NotFound, UserError
 from ..params import Param, Params
 from .cells import layer_kinds
 from .config import ModelConfig, load_config
 from .modeldir import ModelDir, list_model_dirs, model_dir
 
 __all__ = ["TrainedModel", "train_from_config", "load_trained", "model_rows", "describe",
-           "TRAIN_PARAMS"]
+           "TRAIN_PARAMS", "NO_WEIGHTS"]
+
+#: why a states-only model cannot run text
+NO_WEIGHTS = ("it holds states imported from LSTMVis, without the weights that computed them; "
+              "import the model itself (keras, onnx or safetensors) to run new text")
 
 #: what a training run takes, besides the config file
 TRAIN_PARAMS = Params(
@@ -38,6 +42,16 @@ class TrainedModel:
     @property
     def name(self) -> str:
         return self.config.name
+
+    @property
+    def states_only(self) -> bool:
+        """True for imported states (LSTMVis): no weights, so ``model`` is None."""
+        return self.model is None
+
+    def require_weights(self, what: str) -> None:
+        """Raise Conflict when ``what`` (e.g. 'sentence evaluation') needs weights it lacks."""
+        if self.model is None:
+            raise Conflict(f"model {self.name!r}: {what} is not available: {NO_WEIGHTS}")
 
 
 def train_from_config(path: str | os.PathLike, *, resume: bool = False, force: bool = False,
@@ -90,8 +104,11 @@ def _load_cached(root: str, mtime: float) -> TrainedModel:
     mdir = ModelDir(Path(root))
     cfg = mdir.config()
     vocab = Vocabulary.load(mdir.vocab_path)
-    classes = mdir.meta().get("classes")
-    model = build_model(cfg, len(vocab), len(classes) if classes else 2)
+    meta = mdir.meta()
+    classes = meta.get("classes")
+    if meta.get("states_only"):
+        return TrainedModel(cfg, vocab, None, mdir, classes)
+    model = build_model(cfg, len(vocab), len(classes) if classes else meta.get("num_classes") or 2)
     model.load_weights(mdir.weights_path)
     return TrainedModel(cfg, vocab, model, mdir, classes)
 
@@ -104,7 +121,8 @@ def load_trained(name: str) -> TrainedModel:
     if mdir.status() not in ("trained", "evaluated"):
         raise UserError(f"model {name!r} is not trained yet ({mdir.status()}); "
                         f"run: python manage.py train <config> --resume")
-    return _load_cached(str(mdir.root), mdir.weights_path.stat().st_mtime)
+    stamp = mdir.config_path if mdir.states_only else mdir.weights_path
+    return _load_cached(str(mdir.root), stamp.stat().st_mtime)
 
 
 def describe(mdir: ModelDir) -> dict:
@@ -112,19 +130,28 @@ def describe(mdir: ModelDir) -> dict:
     layers, state kinds, dataset, status, metrics, evaluated splits and class names."""
     cfg = mdir.config()
     metrics = mdir.metrics() or {}
+    meta = mdir.meta()
+    origin = cfg.origin
+    states_only = bool(meta.get("states_only"))
     return {
         "name": cfg.name,
         "task": cfg.task,
         "cell": cfg.model.cell,
         "layers": list(cfg.model.layers),
-        "kinds": list(layer_kinds(cfg.model.cell)),
+        "kinds": list(meta.get("kinds") or layer_kinds(cfg.model.cell)),
         "dataset": cfg.data.dataset,
         "status": mdir.status(),
         "metrics": {k: v for k, v in metrics.items() if k.startswith(("valid_", "test_"))},
         "description": cfg.description,
-        "classes": mdir.meta().get("classes") if cfg.task == "classification" else None,
+        "classes": meta.get("classes") if cfg.task == "classification" else None,
         "splits": mdir.evaluated_splits(),
         "default_split": cfg.evaluation.split,
+        "source": "trained" if origin is None else origin.format,
+        "origin": None if origin is None else {"format": origin.format, "file": origin.file,
+                                               "imported": origin.imported},
+        "states_only": states_only,
+        "sentence_evaluation": {"available": not states_only,
+                                "reason": NO_WEIGHTS if states_only else None},
     }
 
 

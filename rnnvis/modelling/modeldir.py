@@ -83,9 +83,14 @@ class ModelDir:
             return []
         return sorted(p.stem for p in self.evaluations.glob("*.h5"))
 
+    @property
+    def states_only(self) -> bool:
+        """True for imported states without weights (LSTMVis)."""
+        return bool(self.meta().get("states_only"))
+
     def status(self) -> str:
         """``evaluated``, ``trained``, ``training`` (unfinished, resumable) or ``new``."""
-        if self.metrics_path.exists() and self.weights_path.exists():
+        if self.metrics_path.exists() and (self.weights_path.exists() or self.states_only):
             if self.evaluated_splits():
                 return "evaluated"
             return "trained"

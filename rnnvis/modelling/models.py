@@ -38,7 +38,7 @@ def _recurrent(arch: ArchConfig, i: int, units: int, init, return_sequences: boo
     if arch.cell == "lstm":
         kwargs["unit_forget_bias"] = False
     if arch.cell == "gru":
-        kwargs["reset_after"] = True
+        kwargs["reset_after"] = arch.reset_after
     return cls(**kwargs)
 
 

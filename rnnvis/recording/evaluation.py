@@ -39,20 +39,20 @@ SENTENCES_PARAMS = Params(SPLIT, Param("n", "int", 20, min=1, max=200,
 def model_fingerprint(tm: TrainedModel) -> str:
     """Hash of the model's config snapshot, vocabulary and weights."""
     d = tm.dir
-    return _cached_fingerprint(str(d.config_path), str(d.vocab_path), str(d.weights_path),
-                               d.weights_path.stat().st_mtime, d.config_path.stat().st_mtime)
+    paths = [d.config_path, d.vocab_path] + ([] if tm.states_only else [d.weights_path])
+    return _cached_fingerprint(tuple(map(str, paths)), tuple(p.stat().st_mtime for p in paths))
 
 
 @functools.lru_cache(maxsize=32)
-def _cached_fingerprint(config, vocab, weights, *_mtimes):
-    return fingerprint([Path(config), Path(vocab), Path(weights)])
+def _cached_fingerprint(paths: tuple, _mtimes: tuple):
+    return fingerprint([Path(p) for p in paths])
 
 
 def _split_tokens(tm: TrainedModel, split: str, max_tokens: int | None):
     """The evaluation input: an LM token stream, or whole classifier documents up to the cap."""
     from ..data import load_dataset
 
-    corpus = load_dataset(tm.config)
+    corpus = load_dataset(tm.config, tm.vocab)   # the model's own ids (an import's vocabulary)
     if split not in corpus.splits:
         raise UserError(f"model {tm.name!r} has no {split!r} split; have {', '.join(corpus.splits)}")
     if tm.config.task == "language_model":
@@ -98,6 +98,7 @@ def evaluate_model(name: str, split: str | None = None, max_tokens: int | None =
     split, max_tokens, dtype = EVALUATE_PARAMS.check(
         {"split": split, "max_tokens": max_tokens, "dtype": dtype}).values()
     tm = load_trained(name)
+    tm.require_weights("evaluate (recording states)")
     split = split or tm.config.evaluation.split
     if max_tokens is None:
         max_tokens = tm.config.evaluation.max_tokens
@@ -170,7 +171,7 @@ class Evaluation:
     def __init__(self, tm: TrainedModel, store: StateStore, split: str):
         self.tm, self.store, self.split = tm, store, split
         self.cfg = tm.config
-        self.kinds = layer_kinds(self.cfg.model.cell)
+        self.kinds = store.keys[0] if store.keys else layer_kinds(self.cfg.model.cell)
 
     # ------------------------------------------------------------- validation
     def check(self, layer, kind: str) -> tuple[int, str]:

@@ -233,14 +233,12 @@ def _cell_kind(layer) -> str:
     kind = _CLASSES.get(type(layer).__name__)
     if kind is None:
         raise RecordingError(f"layer {layer.name!r}: unsupported recurrent layer {type(layer).__name__}")
-    if kind == "gru" and not layer.cell.reset_after:
-        raise RecordingError(f"layer {layer.name!r}: GRU with reset_after=False is not supported")
     return kind
 
 
-def _weights(cell, gates: int):
+def _weights(cell, gates: int, two_biases: bool):
     units = cell.units
-    bias = cell.bias if cell.use_bias else tf.zeros((2, gates * units) if gates == 3 else
+    bias = cell.bias if cell.use_bias else tf.zeros((2, gates * units) if two_biases else
                                                    (gates * units,), tf.float32)
     return (tf.convert_to_tensor(cell.kernel), tf.convert_to_tensor(cell.recurrent_kernel),
             tf.convert_to_tensor(bias))
@@ -249,15 +247,17 @@ def _weights(cell, gates: int):
 class _CellStep:
     """One layer's recurrence, from the cell's live weights: ``step(zx, h, c)``.
 
-    ``zx`` is the input projection ``x W + b`` (GRU: the input-side bias row only).
+    ``zx`` is the input projection ``x W + b`` (GRU with ``reset_after``: the input-side bias
+    row only; without it the one bias, and the reset gate scales ``h`` before its matmul).
     """
 
     def __init__(self, kind, cell):
         self.kind, self.units = kind, cell.units
         self.act, self.rec = _act(cell.activation), _act(getattr(cell, "recurrent_activation", None))
         gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
-        self.kernel, self.recurrent, bias = _weights(cell, gates)
-        self.in_bias, self.rec_bias = (bias[0], bias[1]) if kind == "gru" else (bias, None)
+        self.reset_after = kind == "gru" and cell.reset_after
+        self.kernel, self.recurrent, bias = _weights(cell, gates, self.reset_after)
+        self.in_bias, self.rec_bias = (bias[0], bias[1]) if self.reset_after else (bias, None)
 
     def project(self, x):
         """``x W + b`` for a batch of inputs ``x (rows, D)``."""
@@ -276,10 +276,16 @@ class _CellStep:
             c = f * c + i * g
             h = o * act(c)
             return h, c, {"h": h, "c": c, "i": i, "f": f, "g": g, "o": o}
-        inner = tf.matmul(h, self.recurrent) + self.rec_bias
-        zg = rec(zx[:, :u] + inner[:, :u])
-        r = rec(zx[:, u:2 * u] + inner[:, u:2 * u])
-        hh = act(zx[:, 2 * u:] + r * inner[:, 2 * u:])
+        if self.reset_after:
+            inner = tf.matmul(h, self.recurrent) + self.rec_bias
+            zg = rec(zx[:, :u] + inner[:, :u])
+            r = rec(zx[:, u:2 * u] + inner[:, u:2 * u])
+            hh = act(zx[:, 2 * u:] + r * inner[:, 2 * u:])
+        else:  # the reset gate scales the previous state before the candidate's matmul
+            inner = tf.matmul(h, self.recurrent[:, :2 * u])
+            zg = rec(zx[:, :u] + inner[:, :u])
+            r = rec(zx[:, u:2 * u] + inner[:, u:])
+            hh = act(zx[:, 2 * u:] + tf.matmul(r * h, self.recurrent[:, 2 * u:]))
         h = zg * h + (1.0 - zg) * hh
         return h, c, {"h": h, "z": zg, "r": r, "hh": hh}
 

@@ -21,6 +21,12 @@ the input side, ``β`` for the recurrent side)::
     r  = σ(x W_r + b_r + h U_r + β_r)
     hh = tanh(x W_h + b_h + r * (h U_h + β_h))
     h  = z * h + (1 - z) * hh
+
+GRU, Keras ``reset_after=False`` (one bias row; the reset gate scales ``h`` first)::
+
+    z  = σ(x W_z + h U_z + b_z)     r = σ(x W_r + h U_r + b_r)
+    hh = tanh(x W_h + (r * h) U_h + b_h)
+    h  = z * h + (1 - z) * hh
 """
 
 from __future__ import annotations
@@ -51,8 +57,6 @@ def weights_of(model) -> dict:
         kind = _KINDS[type(layer).__name__]
         if conf["activation"] != "tanh" or (kind != "rnn" and conf["recurrent_activation"] != "sigmoid"):
             raise RecordingError(f"{layer.name}: the reference implements tanh/sigmoid activations only")
-        if kind == "gru" and not conf["reset_after"]:
-            raise RecordingError(f"{layer.name}: the reference implements GRU reset_after=True only")
         kernel, recurrent, bias = (np.asarray(w, np.float64) for w in layer.get_weights())
         layers.append({"kind": kind, "W": kernel, "U": recurrent, "b": bias})
         i += 1
@@ -78,6 +82,13 @@ def _step(kind, p, x, h, c):
         c = f * c + i * g
         h = o * np.tanh(c)
         return h, c, {"i": i, "f": f, "o": o, "g": g}
+    if b.ndim == 1:  # reset_after=False
+        a = x @ W + b
+        z = _sigmoid(a[:n] + h @ U[:, :n])
+        r = _sigmoid(a[n:2 * n] + h @ U[:, n:2 * n])
+        hh = np.tanh(a[2 * n:] + (r * h) @ U[:, 2 * n:])
+        h = z * h + (1.0 - z) * hh
+        return h, c, {"z": z, "r": r, "hh": hh}
     xs = x @ W + b[0]
     hs = h @ U + b[1]
     z = _sigmoid(xs[:n] + hs[:n])

@@ -32,6 +32,7 @@ def evaluate_text(tm: TrainedModel, text: str, max_tokens: int = MAX_TOKENS,
     from ..data import tokenizer_for
     from .recorder import get_recorder
 
+    tm.require_weights("sentence evaluation")
     if not isinstance(text, str) or not text.strip():
         raise UserError("text: got an empty text; type at least one word")
     tokens = tokenizer_for(tm.config.data)(text)

@@ -11,7 +11,7 @@ import { createConfigView } from "./views/configView.js";
 import { createUnitsView } from "./views/unitsView.js";
 import { renderNoModels, showError } from "./views/status.js";
 import { defaultModel, findModel } from "./views/common.js";
-import { modelShape, headlineMetric } from "./data/format.js";
+import { modelShape, headlineMetric, modelSource } from "./data/format.js";
 import { urlCodec } from "./data/urlstate.js";
 
 const FACTORIES = {
@@ -61,7 +61,8 @@ async function boot() {
       // real links that keep the selection, so a middle-click opens the same state in a new tab
       .attr("href", function () { return `${window.location.pathname}${app.codec.serializeState({ ...state, view: this.dataset.view })}`; });
     const model = findModel(app, state.model);
-    const info = model && state.view !== VIEWS.CONFIGS ? [modelShape(model), model.dataset, headlineMetric(model)] : [];
+    const info = model && state.view !== VIEWS.CONFIGS
+      ? [modelShape(model), model.dataset === "none" ? "" : model.dataset, headlineMetric(model), modelSource(model)] : [];
     d3.select("#model-info").text(info.filter(Boolean).join(" · "));
     const name = NEEDS_MODELS.has(state.view) && !app.models.length ? "empty" : state.view;
     if (name !== currentName) {

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatQuality, qualityVerdict, headlineMetric, modelShape, kindLabel } from "../../static/js/data/format.js";
+import { formatQuality, qualityVerdict, headlineMetric, modelShape, kindLabel, modelSource, sentenceSupport } from "../../static/js/data/format.js";
 
 test("formatQuality prints the numbers that are there", () => {
   assert.equal(formatQuality({ within_between: 2.345, seed_ari: 0.912, bootstrap_ari: null }), "within/between 2.3×, seed ARI 0.91");
@@ -27,4 +27,20 @@ test("headlineMetric and modelShape", () => {
   assert.equal(modelShape({ cell: "gru", layers: [48, 32] }), "GRU 48+32");
   assert.equal(kindLabel("f"), "f (forget gate)");
   assert.equal(kindLabel("zz"), "zz");
+});
+
+test("modelSource says where an imported model came from", () => {
+  assert.equal(modelSource({ origin: null }), "");
+  assert.equal(modelSource({ origin: { format: "onnx", file: "/data/models/lm.onnx" }, states_only: false }),
+    "imported from ONNX (lm.onnx)");
+  assert.equal(modelSource({ origin: { format: "lstmvis", file: "C:\\runs\\proj\\" }, states_only: true }),
+    "states only, imported from LSTMVis (proj)");
+  assert.equal(modelSource({ origin: { format: "safetensors", file: "" } }), "imported from safetensors");
+});
+
+test("sentenceSupport reads the model's sentence_evaluation", () => {
+  assert.deepEqual(sentenceSupport({ sentence_evaluation: { available: false, reason: "no weights" } }),
+    { available: false, reason: "no weights" });
+  assert.deepEqual(sentenceSupport({ sentence_evaluation: { available: true, reason: null } }), { available: true, reason: null });
+  assert.deepEqual(sentenceSupport({}), { available: true, reason: null });
 });

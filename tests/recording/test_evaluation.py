@@ -50,8 +50,8 @@ def test_classifier_documents_with_padding_ids(use_home, monkeypatch):
 
     real = rnnvis.data.load_dataset
 
-    def padded(cfg):
-        corpus = real(cfg)
+    def padded(cfg, vocab=None):
+        corpus = real(cfg, vocab)
         docs, labels = corpus.splits["valid"]
         corpus.splits["valid"] = ([np.insert(np.asarray(d), [0, len(d)], 0) for d in docs], labels)
         return corpus

@@ -41,6 +41,25 @@ export function modelShape(model) {
   return new Set(layers).size === 1 ? `${cell} ${layers.length}×${layers[0]}` : `${cell} ${layers.join("+")}`;
 }
 
+const FORMAT_NAMES = Object.freeze({ keras: "Keras", onnx: "ONNX", safetensors: "safetensors", lstmvis: "LSTMVis" });
+
+/** Where a model came from: "" (trained here), "imported from ONNX (lm.onnx)",
+ * or "states only, imported from LSTMVis (proj)". */
+export function modelSource(model) {
+  const origin = model?.origin;
+  if (!origin) return "";
+  const file = String(origin.file ?? "").split(/[\\/]/).filter(Boolean).pop() ?? "";
+  const what = `imported from ${FORMAT_NAMES[origin.format] ?? origin.format}${file ? ` (${file})` : ""}`;
+  return model.states_only ? `states only, ${what}` : what;
+}
+
+/** Whether typed text can be run through the model, and why not: {available, reason}. */
+export function sentenceSupport(model) {
+  const s = model?.sentence_evaluation;
+  return s && s.available === false ? { available: false, reason: s.reason ?? "not available for this model" }
+    : { available: true, reason: null };
+}
+
 /** Display name of a state kind. */
 export const KIND_LABELS = Object.freeze({
   h: "h (hidden update)", c: "c (cell update)", i: "i (input gate)", f: "f (forget gate)",

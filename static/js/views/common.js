@@ -2,7 +2,7 @@
 // and the view lifecycle.
 
 import { clamp } from "../data/options.js";
-import { modelShape, headlineMetric, kindLabel, formatQuality, qualityVerdict } from "../data/format.js";
+import { modelShape, headlineMetric, kindLabel, formatQuality, qualityVerdict, modelSource } from "../data/format.js";
 import { divergingLegend } from "../charts/index.js";
 
 export const TOP_K_CHOICES = Object.freeze([50, 100, 200, 300, 500, 1000]);
@@ -42,8 +42,9 @@ export function clusterParams(model, state, layer = state.layer) {
 export function modelOption(m) {
   const metric = headlineMetric(m);
   const status = m.status === "evaluated" ? "" : ` — ${m.status}`;
-  return { value: m.name, label: `${m.name} (${modelShape(m)})${status}`,
-    title: [m.description, metric].filter(Boolean).join(" · ") || m.name };
+  const source = m.origin ? ` · ${m.states_only ? "states" : m.origin.format}` : "";
+  return { value: m.name, label: `${m.name} (${modelShape(m)})${source}${status}`,
+    title: [m.description, modelSource(m), metric].filter(Boolean).join(" · ") || m.name };
 }
 
 export function layerOptions(model) {

@@ -11,7 +11,7 @@ import { tokenGlyphs, responseProfile } from "../charts/index.js";
 import { glyphValues, tokenResponse, isUpdateKind } from "../data/glyph.js";
 import { wordProfile } from "../data/profile.js";
 import { SIGN_COLORS, formatNumber } from "../data/scales.js";
-import { kindLabel } from "../data/format.js";
+import { kindLabel, sentenceSupport } from "../data/format.js";
 
 const DEFAULT_TEXT = "the company said its profit rose sharply in the third quarter";
 
@@ -29,7 +29,7 @@ export function createSentenceView(root, app) {
   const textarea = form.append("textarea").attr("name", "text").attr("rows", 2)
     .attr("placeholder", "Type a sentence…").attr("aria-label", "sentence");
   const row = form.append("div").attr("class", "sentence-row");
-  row.append("button").attr("type", "submit").attr("class", "button primary run").text("Run");
+  const runButton = row.append("button").attr("type", "submit").attr("class", "button primary run").text("Run");
   const picker = row.append("select").attr("class", "sentence-picker").attr("aria-label", "pick a sentence from the corpus");
   const legend = canvas.append("div").attr("class", "glyph-legend");
   const glyphBody = canvas.append("div").attr("class", "canvas-body glyph-host");
@@ -86,16 +86,31 @@ export function createSentenceView(root, app) {
     }
   }
 
+  /** Grey the form out, with the reason, for a model that cannot run text (states only). */
+  function showUnavailable(reason) {
+    legend.html("");
+    clear(detail);
+    glyphBody.selectAll("*").remove();
+    const box = glyphBody.append("div").attr("class", "unavailable").attr("role", "status");
+    box.append("h3").text(`Sentence evaluation is not available for ${model.name}`);
+    box.append("p").text(`${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`);
+    box.append("p").attr("class", "note").text("Its recorded states, co-clusters and word and unit details are in the Memory and Compare views.");
+  }
+
   async function update(state) {
     const my = ++token;
     const m = findModel(app, state.model);
-    if (m !== model) { model = m; if (m) fillPicker(m); }
+    const support = sentenceSupport(m);
+    if (m !== model) { model = m; if (m && support.available) fillPicker(m); }
     if (!model) { showError(glyphBody, new Error(`unknown model ${JSON.stringify(state.model)}`), "No such model"); return; }
+    form.classed("is-disabled", !support.available).attr("title", support.available ? null : support.reason);
+    for (const el of [textarea, runButton, picker]) el.property("disabled", !support.available);
     const params = clusterParams(model, state);
     const text = state.text ?? DEFAULT_TEXT;
     if (document.activeElement !== textarea.node()) textarea.property("value", text);
     title.text(`${model.name} — layer ${params.layer}, ${kindLabel(params.state)}`);
     controls(state, {});
+    if (!support.available) { showUnavailable(support.reason); return; }
     legend.html(
       `<span><span class="glyph-key" style="background:${SIGN_COLORS.positive}"></span>mean positive ${params.state}</span>` +
       `<span><span class="glyph-key" style="background:${SIGN_COLORS.negative}"></span>mean negative ${params.state}</span>` +

@@ -13,7 +13,9 @@ import { textHeatmap, histogramPair, saturationScatter, divergingLegend, GATE_CO
 import { rankingRows, heatCells, sharedLimit, toggleFocus, parsePhrase, formatPhrase, phraseBetween,
   saturationPoints } from "../data/units.js";
 import { formatNumber } from "../data/scales.js";
-import { kindLabel } from "../data/format.js";
+import { kindLabel, sentenceSupport } from "../data/format.js";
+
+const GATE_KINDS = new Set(["i", "f", "o", "z", "r"]);
 
 /** "" for a character-level passage, " " for words. */
 function joinerFor(tokens) {
@@ -263,7 +265,16 @@ export function createUnitsView(root, app) {
   }
 
   function renderTyped(state, params) {
+    const support = sentenceSupport(model);
+    typedBox.classed("is-disabled", !support.available);
+    if (!support.available) {
+      clear(typedBox);
+      typedBox.append("h3").text("Your own text");
+      note(typedBox, `Not available: ${support.reason}.`);
+      return;
+    }
     if (typedBox.select("form").empty()) {
+      clear(typedBox);
       typedBox.append("h3").text("Your own text");
       const form = typedBox.append("form").attr("class", "typed-form").attr("autocomplete", "off");
       form.append("input").attr("type", "text").attr("name", "text").attr("aria-label", "text for the heatmap")
@@ -298,6 +309,7 @@ export function createUnitsView(root, app) {
   async function renderSaturation(my, state, params) {
     clear(satBox);
     if (!["lstm", "gru"].includes(model.cell)) { note(satBox, `A ${model.cell} cell has no gates.`); return; }
+    if (!model.kinds.some((k) => GATE_KINDS.has(k))) { note(satBox, `${model.name} holds ${model.kinds.join(", ")} only, no gates.`); return; }
     setLoading(satBox, true, "gates…");
     try {
       const sat = await api.getSaturation(model.name, { layer: params.layer, split: params.split });
