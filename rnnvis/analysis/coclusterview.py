@@ -19,6 +19,7 @@ from ..errors import CoclusterError, ParamError, UserError
 from ..params import LAYER, SEED, SPLIT, STATE, Param, Params
 from ..recording.evaluation import Evaluation, open_evaluation
 from .cocluster import (MAX_CLUSTERS, MIN_CLUSTERS, MODES, CoClustering, SpectralEmbedding,
+                        permutation_null,
                         bootstrap_stability)
 
 __all__ = ["cocluster_view", "cocluster_stability", "COCLUSTER_PARAMS", "DEFAULT_TOP_K",
@@ -28,7 +29,7 @@ DEFAULT_TOP_K = 300
 MAX_TOP_K = 5000
 CLOUD_WORDS = 40
 BOOTSTRAP_RESAMPLES = 4
-CACHE_VERSION = 4  # bump when the co-clustering algorithm or the view format changes
+CACHE_VERSION = 5  # bump when the co-clustering algorithm or the view format changes
 _LOCK = threading.Lock()
 
 K = Param("k", "int", None, min=MIN_CLUSTERS, max=MAX_CLUSTERS,
@@ -124,7 +125,9 @@ def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state
     """Co-cluster the top-K words x units of one layer and state; return JSON-able view data.
 
     Keys: clusters (words with strength, units), links (block mean, mean |s|, count), clouds
-    (word-cloud layouts), quality (within/between ratio, seed and bootstrap ARI), suggested_k.
+    (word-cloud layouts), quality (within/between ratio; in ``null`` the same ratio on
+    row-shuffled matrices and the verdict: clear, weak or no structure beyond chance; seed and
+    bootstrap ARI), suggested_k.
     The bootstrap ARI costs several refits, so it is filled in only if already computed or
     ``stability`` is set; otherwise it is null and ``quality.bootstrap_pending`` is true, and
     :func:`cocluster_stability` computes it. ``parallel`` lays the word clouds out in worker
@@ -138,6 +141,10 @@ def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state
             fitted = p.fit()
             view = _view(p.ev, fitted[3], fitted[2], p.layer, p.state, mode, top_k, seed, parallel,
                          p.k_max)
+            res, ids, _, result = fitted
+            null = permutation_null(res.mean[ids], result, random_state=seed)
+            view["quality"]["null"] = None if null is None else {
+                k: _finite(v) if isinstance(v, float) else v for k, v in null.to_dict().items()}
         write_json(path, view)
     boot = p.stability(fitted) if stability else read_json(p.cache_path("stability"))
     view["quality"]["bootstrap_ari"] = boot["bootstrap_ari"] if boot else None

@@ -2,6 +2,7 @@
 // and the view lifecycle.
 
 import { clamp } from "../data/options.js";
+import { formatNumber } from "../data/scales.js";
 import { modelShape, headlineMetric, kindLabel, formatQuality, qualityVerdict, modelSource } from "../data/format.js";
 import { divergingLegend } from "../charts/index.js";
 
@@ -116,9 +117,12 @@ export function renderQuality(el, data) {
   const v = qualityVerdict(data.quality);
   el.append("span").attr("class", "quality-text").text(text || "no quality figures");
   if (v.structure !== "unknown") {
-    const label = { clear: "clear blocks", weak: "weak blocks", none: "no block structure" }[v.structure];
+    const label = { clear: "blocks beyond chance", weak: "weak blocks", none: "no more structure than chance" }[v.structure];
+    const n = data.quality.null;
     el.append("span").attr("class", `badge badge-${v.structure === "clear" ? "good" : v.structure === "weak" ? "warn" : "bad"}`)
-      .attr("title", "mean |s| inside the paired blocks / outside them: about 1–1.5 = no real structure, 2 or more = clear")
+      .attr("title", `within/between ratio ${formatNumber(n.observed)} against ${formatNumber(n.null_mean)} ± ${formatNumber(n.null_sd)} ` +
+        `on ${n.draws} copies of the matrix with each word's responses shuffled across the units (z = ${formatNumber(n.z)}): ` +
+        "clear at z ≥ 6, weak at z ≥ 3")
       .text(label);
   }
   if (v.stable !== null) {
