@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __all__ = ["UserError", "NotFound", "Conflict", "TooLarge", "TooBusy", "Invalid", "ParamError",
            "ConfigError", "DatasetError", "RecordingError", "CoclusterError", "LayoutError",
-           "ModelImportError"]
+           "ModelImportError", "NoStates", "Incompatible"]
 
 
 class UserError(ValueError):
@@ -90,3 +90,13 @@ class LayoutError(UserError):
 
 class ModelImportError(UserError):
     """A model or state file cannot be imported: unsupported layer, missing weights, bad shape."""
+
+
+class NoStates(Conflict):
+    """The evaluation kept aggregates only (``--no-store``) but the analysis needs every state
+    (409): the message says how to re-evaluate."""
+
+
+class Incompatible(Invalid):
+    """Two models cannot be compared token by token: different vocabularies, splits or tokens
+    (422)."""

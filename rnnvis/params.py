@@ -243,7 +243,9 @@ class Param:
         kwargs = dict(type=convert, help=helptext, metavar=self.metavar or
                       (self.name.upper() if positional else None))
         if positional:
-            parser.add_argument(self.name, **kwargs)
+            # an optional positional (not required) may be left out: ``similarity NAME [NAME2]``
+            extra_kw = {} if self.required else {"nargs": "?", "default": value}
+            parser.add_argument(self.name, **kwargs, **extra_kw)
         else:
             parser.add_argument(self.flag, dest=self.name, default=value,
                                 required=self.required, **kwargs)

@@ -23,7 +23,7 @@ import h5py
 import numpy as np
 
 from ..atomic import publish, temp_path
-from ..errors import UserError
+from ..errors import NoStates, UserError
 from .responses import ResponseMatrix
 
 __all__ = ["STORE_VERSION", "fingerprint", "StoreWriter", "StateStore", "contiguous_runs"]
@@ -163,6 +163,33 @@ class StateStore:
         """False for stores written with --no-store (aggregates only)."""
         return bool(self.attrs.get("store_states"))
 
+    def require_states(self, purpose: str) -> None:
+        """Raise :class:`~rnnvis.errors.NoStates` (saying how to re-evaluate) without states."""
+        if not self.has_states:
+            model, split = self.attrs.get("model", "NAME"), self.attrs.get("split", "test")
+            raise NoStates(f"this evaluation kept aggregates only (--no-store); {purpose} need "
+                           f"every state: run python manage.py evaluate {model} --split {split} "
+                           "--force (without --no-store)")
+
+    def rows(self, layer: int, key: str, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` of ``key`` in ``layer`` as float32, read from disk (not cached)."""
+        self.require_states("these analyses")
+        return self.f[f"states/layer_{layer}/{key}"][start:stop].astype(np.float32)
+
+    def take(self, layer: int, key: str, positions: np.ndarray, block_rows: int = 16384) -> np.ndarray:
+        """float32 rows of ``key`` at sorted ``positions``, read block by block (flat memory)."""
+        self.require_states("these analyses")
+        dset = self.f[f"states/layer_{layer}/{key}"]
+        positions = np.asarray(positions, dtype=np.int64)
+        out = np.empty((len(positions), dset.shape[1]), dtype=np.float32)
+        bounds = np.searchsorted(positions, np.arange(0, len(self.tokens) + block_rows, block_rows))
+        for b, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+            if hi > lo:
+                start = b * block_rows
+                stop = int(positions[hi - 1]) + 1
+                out[lo:hi] = dset[start:stop][positions[lo:hi] - start]
+        return out
+
     def close(self) -> None:
         """Release the HDF5 file."""
         self.f.close()
@@ -173,9 +200,7 @@ class StateStore:
 
     def array(self, layer: int, key: str) -> np.ndarray:
         """The whole float32 [N, units] array of ``key`` in ``layer`` (cached)."""
-        if not self.has_states:
-            raise UserError("this evaluation kept aggregates only (--no-store); "
-                            "run evaluate without --no-store for distributions")
+        self.require_states("distributions")
         ck = (layer, key)
         if ck not in self._cache:
             self._cache[ck] = self.f[f"states/layer_{layer}/{key}"][:].astype(np.float32)
