@@ -121,8 +121,16 @@ def fitted_projection(name: str, *, split=None, layer=0, state="h", method="pca"
     return fitted
 
 
-def _round(a: np.ndarray, decimals: int = 4) -> list:
-    return to_json(np.asarray(a, dtype=np.float64), decimals)
+def _round(a: np.ndarray, digits: int = 5) -> list:
+    """JSON lists with ``digits`` significant digits relative to each column's largest value
+    (a PCA axis with little variance keeps its shape), NaN as None."""
+    a = np.asarray(a, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        scale = np.nanmax(np.abs(a), axis=0) if a.size else np.ones(a.shape[1:])
+        decimals = np.where(np.isfinite(scale) & (scale > 0),
+                            digits - np.ceil(np.log10(np.where(scale > 0, scale, 1))), digits)
+        factor = 10.0 ** decimals
+        return to_json(np.round(a * factor) / factor, 15)
 
 
 def _contexts(ev: Evaluation, positions: np.ndarray) -> list[str]:
