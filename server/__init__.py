@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.sort_keys = False
 
-    from . import api, configs, errors  # noqa: F401  (api and configs declare the endpoints)
+    from . import api, configs, errors, similarity, trajectories  # noqa: F401  (they declare the endpoints)
     from .endpoints import FileNameConverter, bp
 
     errors.init_app(app)

@@ -126,6 +126,11 @@ def evaluate(name, text, fields):
 def analyses():
     """Parameter specs of the analyses: type, default, bounds or choices and help of each
     parameter (the page builds its controls from them)."""
+    from rnnvis.analysis.similarityview import MATCHING_PARAMS, SIMILARITY_PARAMS
+    from rnnvis.analysis.trajectoryview import CLOUD_PARAMS, PROJECT_PARAMS
+
     return {"coclusters": COCLUSTER_PARAMS.to_json(), "word": WORD_PARAMS.to_json(),
             "unit": UNIT_PARAMS.to_json(), "sentences": SENTENCES_PARAMS.to_json(),
-            "evaluate": SENTENCE_PARAMS.to_json()}
+            "evaluate": SENTENCE_PARAMS.to_json(), "trajectories": CLOUD_PARAMS.to_json(),
+            "project": PROJECT_PARAMS.to_json(), "similarity": SIMILARITY_PARAMS.to_json(),
+            "matching": MATCHING_PARAMS.to_json()}

@@ -24,7 +24,7 @@ class AutoencoderProjection(Projection):
     """
 
     method = "autoencoder"
-    epochs = 40
+    epochs = None        # None: about 2,000 batches, 5 to 40 passes over the sample
     batch_size = 128
 
     def fit(self, X) -> "AutoencoderProjection":
@@ -46,7 +46,9 @@ class AutoencoderProjection(Projection):
         outputs = keras.layers.Dense(d, activation="linear")(x)
         model = keras.Model(inputs, outputs)
         model.compile(optimizer=keras.optimizers.Adam(0.003), loss="mse")
-        model.fit(X, X, epochs=self.epochs, batch_size=self.batch_size, shuffle=True, verbose=0)
+        batches = -(-len(X) // self.batch_size)
+        epochs = self.epochs or int(np.clip(round(2000 / batches), 5, 40))
+        model.fit(X, X, epochs=epochs, batch_size=self.batch_size, shuffle=True, verbose=0)
         self.weights_ = [w.astype(np.float32) for layer in encoder_layers for w in layer.get_weights()]
         mse = float(np.mean((model.predict(X, batch_size=1024, verbose=0) - X) ** 2))
         var = float(X.var(axis=0).sum()) / d

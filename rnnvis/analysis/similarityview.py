@@ -28,7 +28,9 @@ CACHE_VERSION = 1
 _BLOCK_BYTES = 32 << 20   # one block of rows of every compared layer, float32
 _LOCK = threading.Lock()
 
-OTHER = Param("other", "str", None, pattern=NAME_PATTERN, pattern_text=NAME_TEXT, metavar="NAME2",
+# empty (in a query string) means absent: the pattern allows it, so the schema says so too
+OTHER = Param("other", "str", None, pattern=f"(?:{NAME_PATTERN})?",
+              pattern_text=f"a model name ({NAME_TEXT}), or empty", metavar="NAME2",
               help="a second model with the same vocabulary and split (default: layers of one model)")
 KIND = Param("kind", "str", "h", choices=("h", "c"),
              help="the state compared: hidden state h or LSTM cell state c (its value, not its update)")
@@ -49,7 +51,7 @@ class _Pair:
         other, split, kind, max_tokens = SIMILARITY_PARAMS.check(
             dict(other=other, split=split, kind=kind, max_tokens=max_tokens)).values()
         a = open_evaluation(name, split)
-        b = a if other is None or other == name else open_evaluation(other, split or a.split)
+        b = a if not other or other == name else open_evaluation(other, split or a.split)
         self.evals = [a] if b is a else [a, b]
         self.kind, self.split = kind, a.split
         for ev in self.evals:
