@@ -18,5 +18,6 @@ export const VIEWS = Object.freeze({
   MAIN: "main",
   COMPARE: "compare",
   SENTENCE: "sentence",
+  TRAJECTORIES: "trajectories",
   CONFIGS: "configs",
 });

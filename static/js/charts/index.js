@@ -7,3 +7,6 @@ export { responseProfile } from "./responseProfile.js";
 export { boxPlots } from "./boxPlots.js";
 export { tokenGlyphs } from "./tokenGlyphs.js";
 export { showTooltip, hideTooltip, esc } from "./tooltip.js";
+export { trajectoryPlot, pointColour, PATH_COLORS, CATEGORY_COLORS } from "./trajectoryPlot.js";
+export { ckaHeatmap, ckaColour } from "./ckaHeatmap.js";
+export { matchStrip } from "./matchStrip.js";
