@@ -200,9 +200,19 @@ class Param:
         return item
 
     def openapi(self, where: str = "query") -> dict:
-        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``)."""
+        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``).
+
+        An optional query parameter given empty (``?split=``) is absent (:meth:`parse`), so its
+        choices and pattern admit the empty string too.
+        """
+        schema = self.schema()
+        if where == "query" and not self.required and self.kind == "str":
+            if "enum" in schema:
+                schema["enum"] = [*schema["enum"], ""]
+            if "pattern" in schema:
+                schema["pattern"] = f"^(?:{self.pattern})?$"
         out = {"name": self.name, "in": where, "required": self.required or where == "path",
-               "schema": self.schema(), "description": self.help}
+               "schema": schema, "description": self.help}
         if self.kind in ("ints", "strs"):
             out.update(style="form", explode=False)
         return out

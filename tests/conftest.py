@@ -1,5 +1,6 @@
 """Shared fixtures: every test runs with its own temporary RNNVIS_HOME."""
 
+import contextlib
 import os
 
 import numpy as np
@@ -37,13 +38,25 @@ def _config(tmp, name, cell, task):
     return path
 
 
+@contextlib.contextmanager
+def _workspace(root):
+    """RNNVIS_HOME set to ``root`` while a session fixture builds models there."""
+    old = os.environ.get("RNNVIS_HOME")
+    os.environ["RNNVIS_HOME"] = str(root)
+    try:
+        yield root
+    finally:
+        if old is None:
+            os.environ.pop("RNNVIS_HOME", None)
+        else:
+            os.environ["RNNVIS_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def home(tmp_path_factory):
     """A workspace with a trained 2-layer LSTM language model and a GRU classifier."""
     root = tmp_path_factory.mktemp("eval_home")
-    old = os.environ.get("RNNVIS_HOME")
-    os.environ["RNNVIS_HOME"] = str(root)
-    try:
+    with _workspace(root):
         for name, cell, task in (("lm", "lstm", "language_model"), ("cls", "gru", "classification")):
             from rnnvis.recording.evaluation import evaluate_model
             from rnnvis.modelling.manager import train_from_config
@@ -51,11 +64,6 @@ def home(tmp_path_factory):
             train_from_config(_config(root, name, cell, task), max_steps=4, progress=False,
                               log=lambda *_: None)
             evaluate_model(name, "test", dtype="float32", progress=False)
-    finally:
-        if old is None:
-            os.environ.pop("RNNVIS_HOME", None)
-        else:
-            os.environ["RNNVIS_HOME"] = old
     return root
 
 
@@ -96,9 +104,7 @@ def pair_home(home, tmp_path_factory):
     root = tmp_path_factory.mktemp("pair_home")
     for name in ("lm", "cls"):
         shutil.copytree(home / "models" / name, root / "models" / name)
-    old = os.environ.get("RNNVIS_HOME")
-    os.environ["RNNVIS_HOME"] = str(root)
-    try:
+    with _workspace(root):
         from rnnvis.modelling.manager import train_from_config
         from rnnvis.recording.evaluation import evaluate_model
 
@@ -108,11 +114,6 @@ def pair_home(home, tmp_path_factory):
         evaluate_model("lm", "valid", store=False, progress=False)
         train_from_config(_sentiment_config(root, "senti"), progress=False, log=lambda *_: None)
         evaluate_model("senti", "test", dtype="float32", progress=False)
-    finally:
-        if old is None:
-            os.environ.pop("RNNVIS_HOME", None)
-        else:
-            os.environ["RNNVIS_HOME"] = old
     return root
 
 

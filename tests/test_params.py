@@ -67,6 +67,12 @@ def test_schema_and_ui_spec_carry_the_same_bounds():
     assert UNITS.schema() == {"type": "array", "items": {"type": "integer", "minimum": 0},
                               "minItems": 1, "maxItems": 3}
     assert UNITS.openapi()["explode"] is False
+    # in a query string an empty value means absent, which the document says
+    assert MODE.openapi()["schema"]["enum"] == ["abs", "signed", ""]
+    assert MODE.openapi("path")["schema"]["enum"] == ["abs", "signed"]
+    optional_name = Param("other", "str", None, pattern="[a-z]+")
+    assert optional_name.openapi()["schema"]["pattern"] == "^(?:[a-z]+)?$"
+    assert MODEL.openapi()["schema"]["pattern"] == MODEL.schema()["pattern"]   # required: no
     assert MODEL.schema()["pattern"].startswith("^[A-Za-z0-9]")
     assert K.to_json() == {"name": "k", "type": "int", "default": None, "help": "clusters",
                            "required": False, "min": 2, "max": 30}

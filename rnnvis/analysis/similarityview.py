@@ -28,9 +28,7 @@ CACHE_VERSION = 1
 _BLOCK_BYTES = 32 << 20   # one block of rows of every compared layer, float32
 _LOCK = threading.Lock()
 
-# empty (in a query string) means absent: the pattern allows it, so the schema says so too
-OTHER = Param("other", "str", None, pattern=f"(?:{NAME_PATTERN})?",
-              pattern_text=f"a model name ({NAME_TEXT}), or empty", metavar="NAME2",
+OTHER = Param("other", "str", None, pattern=NAME_PATTERN, pattern_text=NAME_TEXT, metavar="NAME2",
               help="a second model with the same vocabulary and split (default: layers of one model)")
 KIND = Param("kind", "str", "h", choices=("h", "c"),
              help="the state compared: hidden state h or LSTM cell state c (its value, not its update)")

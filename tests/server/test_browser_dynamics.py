@@ -5,6 +5,7 @@ same vocabulary and tokens)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -65,6 +66,16 @@ def test_trajectories_three_axes_colour_by_unit_and_reload(page):
         [re.compile(r"^PC2 "), re.compile(r"^PC3 ")])
     expect(page.p.locator(".view-trajectories g.path[data-path=text-0] circle.step")).to_have_count(3)
     shot(page, "trajectories-3d-unit")
+    # export: the picture as a standalone SVG, and a PNG
+    with page.p.expect_download() as info:
+        page.p.locator(".view-trajectories .export-svg").click()
+    download = info.value
+    assert download.suggested_filename == f"rnnvis-trajectories-{LSTM}-L1-h-pca.svg"
+    text = Path(download.path()).read_text()
+    assert text.startswith("<svg") and text.count("<circle") > 100 and "the" in text
+    with page.p.expect_download() as info:
+        page.p.locator(".view-trajectories .export-png").click()
+    assert Path(info.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # an unknown word alone is refused with the server's message
     page.p.fill("input[name=text]", "qqqzzz")
     page.p.click(".traj-input button[type=submit]")

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, appendError, clear } from "./status.js";
-import { exportSvg, exportPng } from "./exporter.js";
+import { exportButtons } from "./exporter.js";
 import { findModel, validLayer, clusterParams, modelOption, layerOptions, viewHandle } from "./common.js";
 import { trajectoryPlot, PATH_COLORS, CATEGORY_COLORS } from "../charts/index.js";
 import { COLOUR_MODES, axisPair, axisPairs, colourModes, pointValues, qualityText, wordClusterIndex } from "../data/trajectory.js";
@@ -68,16 +68,8 @@ export function createTrajectoryView(root, app) {
     const [a, b] = inputs.map((i) => i.property("value").trim() || null);
     viewState.set({ text: a, text2: b });
   });
-  actions.append("button").attr("type", "button").attr("class", "button export-svg").text("SVG")
-    .attr("title", "download the view as SVG")
-    .on("click", () => (drawn ? exportSvg(svg.node(), `${fileStem()}.svg`) : app.toast("nothing to export yet")));
-  actions.append("button").attr("type", "button").attr("class", "button export-png").text("PNG")
-    .attr("title", "download the view as PNG (2×)")
-    .on("click", () => (drawn ? exportPng(svg.node(), `${fileStem()}.png`).catch((e) => app.toast(e.message)) : app.toast("nothing to export yet")));
-
-  function fileStem() {
-    return `rnnvis-trajectories-${drawn.model}-L${drawn.layer}-${drawn.state}-${drawn.method}`;
-  }
+  exportButtons(actions, { svg: () => (drawn ? svg.node() : null), toast: app.toast,
+    stem: () => `rnnvis-trajectories-${drawn.model}-L${drawn.layer}-${drawn.state}-${drawn.method}` });
 
   function controls(state, model) {
     const units = model ? model.layers[validLayer(model, state.layer)] : 1;
