@@ -71,8 +71,11 @@ class PCAProjection(Projection):
     def fit(self, X) -> "PCAProjection":
         from sklearn.decomposition import PCA
 
+        from .cocluster.threads import blas_threads
+
         X = _states(X)
-        pca = PCA(self.n_components, svd_solver="covariance_eigh").fit(X)
+        with blas_threads(1):   # on the shared cores one thread is faster (benchmarks/README.md)
+            pca = PCA(self.n_components, svd_solver="covariance_eigh").fit(X)
         self.mean_, self.components_ = pca.mean_.astype(np.float32), pca.components_.astype(np.float32)
         ratio = [float(r) for r in pca.explained_variance_ratio_]
         self.quality_ = {"explained_variance": ratio, "total": float(sum(ratio))}

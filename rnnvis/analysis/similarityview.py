@@ -20,6 +20,7 @@ from ..errors import Incompatible, ParamError, UserError
 from ..params import LAYER, NAME_PATTERN, NAME_TEXT, SPLIT, Param, Params
 from ..recording.evaluation import Evaluation, open_evaluation
 from .cka import Moments, cka_matrix, correlations
+from .cocluster.threads import blas_threads
 from .matching import match_units
 
 __all__ = ["SIMILARITY_PARAMS", "MATCHING_PARAMS", "similarity", "unit_matching", "scatter_of"]
@@ -108,8 +109,10 @@ def scatter_of(pair: _Pair, progress=None) -> np.ndarray:
         rows = max(256, _BLOCK_BYTES // (4 * dim))
         starts = range(0, pair.n, rows)
         moments = Moments(dim)
-        # read block i+1 (HDF5 decompression) while block i is multiplied (BLAS drops the GIL)
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        # read block i+1 (HDF5 decompression) while block i is multiplied (BLAS drops the GIL):
+        # one BLAS thread, so the reader has the other core (on a busy machine two BLAS threads
+        # were also slower: benchmarks/README.md)
+        with ThreadPoolExecutor(max_workers=1) as pool, blas_threads(1):
             pending = pool.submit(pair.block, 0, min(rows, pair.n)) if pair.n else None
             for start in starts:
                 block = pending.result()
