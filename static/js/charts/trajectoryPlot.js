@@ -29,8 +29,9 @@ export function pointColour(spec) {
 /**
  * Reusable chart drawn into an <svg>. Settings: `width`, `height`, `axes` ([i, j] components
  * shown), `axisLabels` ([x, y]), `cloud` ({coords, words, context, colour: {kind, values}}),
- * `paths` ([{id, label, coords, words, color, labels: bool, width}]). Hovering a point shows its
- * token and context; hovering a path's point its token and position.
+ * `paths` ([{id, label, coords, words, color, labels: bool, width}]; `labels: false` draws a quiet
+ * background path, dots at its two ends only). Hovering a point shows its token and context;
+ * hovering a path's point its token and position.
  */
 export function trajectoryPlot() {
   const state = { width: 800, height: 560, axes: [0, 1], axisLabels: ["axis 1", "axis 2"], cloud: null, paths: [] };
@@ -85,8 +86,11 @@ export function trajectoryPlot() {
     groups.each(function (p) {
       const g = d3.select(this);
       const pts = pathPoints(p.coords, p.words, axes);
+      const quiet = p.labels === false;   // a background path: no labels, dots at its ends only
+      g.classed("quiet", quiet);
       g.select("path.traj").attr("d", line(pts)).attr("stroke", p.color).attr("stroke-width", p.width ?? 2);
-      g.selectAll("circle.step").data(pts, (d) => d.index).join("circle")
+      g.selectAll("circle.step").data(quiet ? pts.filter((d) => d.index === 0 || d.index === pts.length - 1) : pts, (d) => d.index)
+        .join("circle")
         .attr("class", (d) => `step${d.index === 0 ? " first" : ""}`)
         .attr("r", (d) => (d.index === 0 ? 4.5 : 3))
         .attr("cx", (d) => x(d.x)).attr("cy", (d) => y(d.y))
@@ -94,7 +98,7 @@ export function trajectoryPlot() {
         .on("mouseenter", (event, d) => showTooltip(event, `<b>${esc(d.word)}</b> · token ${d.index + 1} of ${pts.length}<br><span class="muted">${esc(p.label)}</span>`))
         .on("mouseleave", hideTooltip);
       const every = Math.max(1, Math.ceil(pts.length / 40));
-      g.selectAll("text.token").data(p.labels === false ? [] : pts.filter((d) => d.index % every === 0 || d.index === pts.length - 1), (d) => d.index)
+      g.selectAll("text.token").data(quiet ? [] : pts.filter((d) => d.index % every === 0 || d.index === pts.length - 1), (d) => d.index)
         .join("text")
         .attr("class", "token")
         .attr("x", (d) => x(d.x) + 5).attr("y", (d) => y(d.y) - 5)
