@@ -7,9 +7,10 @@ bug: the CLI shows its traceback, the API answers 500 and logs it.
 
 from __future__ import annotations
 
-__all__ = ["UserError", "NotFound", "Conflict", "TooLarge", "TooBusy", "Invalid", "ParamError",
+__all__ = ["UserError", "NotFound", "Conflict", "NoStates", "TooLarge", "TooBusy", "Invalid",
+           "ParamError",
            "ConfigError", "DatasetError", "RecordingError", "CoclusterError", "LayoutError",
-           "ModelImportError", "NoStates", "Incompatible"]
+           "ModelImportError", "Incompatible"]
 
 
 class UserError(ValueError):
@@ -48,6 +49,10 @@ class Invalid(UserError):
     """Well-formed input whose content is not valid, e.g. a config to save (422)."""
 
     status = 422
+
+
+class NoStates(Conflict):
+    """The evaluation kept aggregates only (``--no-store``): re-evaluate for per-token states."""
 
 
 class TooBusy(UserError):
@@ -90,11 +95,6 @@ class LayoutError(UserError):
 
 class ModelImportError(UserError):
     """A model or state file cannot be imported: unsupported layer, missing weights, bad shape."""
-
-
-class NoStates(Conflict):
-    """The evaluation kept aggregates only (``--no-store``) but the analysis needs every state
-    (409): the message says how to re-evaluate."""
 
 
 class Incompatible(Invalid):

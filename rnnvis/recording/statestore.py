@@ -171,15 +171,9 @@ class StateStore:
                            f"every state: run python manage.py evaluate {model} --split {split} "
                            "--force (without --no-store)")
 
-    def rows(self, layer: int, key: str, start: int, stop: int) -> np.ndarray:
-        """Rows ``start:stop`` of ``key`` in ``layer`` as float32, read from disk (not cached)."""
-        self.require_states("these analyses")
-        return self.f[f"states/layer_{layer}/{key}"][start:stop].astype(np.float32)
-
     def take(self, layer: int, key: str, positions: np.ndarray, block_rows: int = 16384) -> np.ndarray:
         """float32 rows of ``key`` at sorted ``positions``, read block by block (flat memory)."""
-        self.require_states("these analyses")
-        dset = self.f[f"states/layer_{layer}/{key}"]
+        dset = self._states(layer, key)
         positions = np.asarray(positions, dtype=np.int64)
         out = np.empty((len(positions), dset.shape[1]), dtype=np.float32)
         bounds = np.searchsorted(positions, np.arange(0, len(self.tokens) + block_rows, block_rows))
@@ -198,9 +192,24 @@ class StateStore:
         """Corpus positions where ``word_id`` occurs, ascending."""
         return np.sort(self._order[self._bounds[word_id]:self._bounds[word_id + 1]])
 
+    def _states(self, layer: int, key: str):
+        self.require_states("per-token analyses")
+        return self.f[f"states/layer_{layer}/{key}"]
+
+    def blocks(self, layer: int, key: str, rows: int = 1 << 16):
+        """``(start, float32 [rows, units])`` blocks of ``key`` in ``layer``, in order; memory
+        stays at one block however long the split is."""
+        dset = self._states(layer, key)
+        for start in range(0, dset.shape[0], rows):
+            yield start, dset[start:start + rows].astype(np.float32)
+
+    def rows(self, layer: int, key: str, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` of ``key`` in ``layer`` as float32 (reads only those chunks)."""
+        return self._states(layer, key)[start:stop].astype(np.float32)
+
     def array(self, layer: int, key: str) -> np.ndarray:
         """The whole float32 [N, units] array of ``key`` in ``layer`` (cached)."""
-        self.require_states("distributions")
+        self._states(layer, key)
         ck = (layer, key)
         if ck not in self._cache:
             self._cache[ck] = self.f[f"states/layer_{layer}/{key}"][:].astype(np.float32)

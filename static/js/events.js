@@ -19,5 +19,6 @@ export const VIEWS = Object.freeze({
   COMPARE: "compare",
   SENTENCE: "sentence",
   TRAJECTORIES: "trajectories",
+  UNITS: "units",
   CONFIGS: "configs",
 });

@@ -9,6 +9,7 @@ import { createCompareView } from "./views/compareView.js";
 import { createSentenceView } from "./views/sentenceView.js";
 import { createTrajectoryView } from "./views/trajectoryView.js";
 import { createConfigView } from "./views/configView.js";
+import { createUnitsView } from "./views/unitsView.js";
 import { renderNoModels, showError } from "./views/status.js";
 import { defaultModel, findModel } from "./views/common.js";
 import { modelShape, headlineMetric } from "./data/format.js";
@@ -19,11 +20,12 @@ const FACTORIES = {
   [VIEWS.COMPARE]: createCompareView,
   [VIEWS.SENTENCE]: createSentenceView,
   [VIEWS.TRAJECTORIES]: createTrajectoryView,
+  [VIEWS.UNITS]: createUnitsView,
   [VIEWS.CONFIGS]: createConfigView,
 };
 
 /** Views that need at least one model. */
-const NEEDS_MODELS = new Set([VIEWS.MAIN, VIEWS.COMPARE, VIEWS.SENTENCE, VIEWS.TRAJECTORIES]);
+const NEEDS_MODELS = new Set([VIEWS.MAIN, VIEWS.COMPARE, VIEWS.SENTENCE, VIEWS.TRAJECTORIES, VIEWS.UNITS]);
 
 function toast(message, kind = "error") {
   const t = d3.select("#toasts").append("div").attr("class", `toast toast-${kind}`).attr("role", "alert").text(message);

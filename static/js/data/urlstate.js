@@ -2,8 +2,9 @@
 
 import { clamp } from "./options.js";
 import { COLOUR_MODES } from "./trajectory.js";
+import { MAX_FOCUS } from "./units.js";
 
-export const VIEW_NAMES = Object.freeze(["main", "compare", "sentence", "trajectories", "configs"]);
+export const VIEW_NAMES = Object.freeze(["main", "compare", "sentence", "trajectories", "units", "configs"]);
 export const MAX_WORDS = 3;
 export const MAX_UNITS = 2;
 
@@ -65,7 +66,8 @@ export function parseUnitKey(s) {
  */
 export function urlFields(specs) {
   const declared = specs?.coclusters;
-  if (!declared) throw new Error("the server's parameter specs (/api/analyses) are missing");
+  const ranking = specs?.ranking;
+  if (!declared || !ranking) throw new Error("the server's parameter specs (/api/analyses) are missing");
   const field = (spec, f) => ({ key: f.key, param: f.param, default: spec.default ?? null, parse: specParser(spec) });
   const fromSpec = Object.fromEntries(SPEC_FIELDS.map((f) => [f.key, field(declared[f.param], f)]));
   const trajectory = specs.trajectories;
@@ -88,6 +90,13 @@ export function urlFields(specs) {
     { key: "text", param: "text", default: null, parse: text(20000) },
     { key: "token", param: "token", default: null, parse: int(0, 100000) },
     { key: "config", param: "config", default: null, parse: text(200) },
+    // the Units view: contrast, its two sides, score, focused units and a phrase to search
+    { key: "rank", param: "rank", default: ranking.rank.default, parse: specParser(ranking.rank) },
+    { key: "a", param: "a", default: null, parse: specParser(ranking.a) },
+    { key: "b", param: "b", default: null, parse: specParser(ranking.b) },
+    { key: "score", param: "score", default: ranking.score.default, parse: specParser(ranking.score) },
+    { key: "focus", param: "u", default: [], parse: int(0, 1e6), repeat: MAX_FOCUS },
+    { key: "phrase", param: "phrase", default: null, parse: (s) => (/^\d+:\d+$/.test(s) ? s : undefined) },
     // trajectories: projection (declared by the server), axis pair, cloud colour, second text
     ...TRAJECTORY_FIELDS.map((f) => field(trajectory[f.param], f)),
     { key: "axes", param: "axes", default: 0, parse: int(0, 2) },
