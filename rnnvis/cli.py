@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from .errors import UserError
-from .params import Param, Params
+from .params import MODEL, Param, Params
 
 __all__ = ["main", "build_parser"]
 
@@ -287,6 +287,28 @@ def cmd_graph(args) -> int:
     return 0
 
 
+def cmd_similarity(args) -> int:
+    """Print the linear CKA between the layers of one model, or of two models, or JSON."""
+    import json
+
+    from .analysis.similarityview import SIMILARITY_PARAMS, similarity
+
+    out = similarity(args.name, **SIMILARITY_PARAMS.from_namespace(args))
+    print(json.dumps(out) if args.json else format_similarity(out))
+    return 0
+
+
+def format_similarity(out: dict) -> str:
+    """The CKA matrix as a table, one row and column per layer (``model Ln``)."""
+    labels = [f"{l['model']} L{l['layer']}" for l in out["layers"]]
+    width = max(8, *map(len, labels))
+    lines = [f"linear CKA of {out['kind']} over {out['tokens']:,} positions of the {out['split']} split",
+             " " * width + "".join(f"  {x:>{width}}" for x in labels)]
+    lines += [f"{label:<{width}}" + "".join(f"  {v:>{width}.3f}" for v in row)
+              for label, row in zip(labels, out["cka"])]
+    return "\n".join(lines)
+
+
 def _model_args(s, params=None) -> None:
     """The model name as a positional argument, then ``params`` as options."""
     from .params import MODEL, Params
@@ -389,6 +411,16 @@ def build_parser() -> argparse.ArgumentParser:
     _model_args(s, CONTEXT_PARAMS)
     s.add_argument("--json", action="store_true", help="print the full result as JSON")
     s.set_defaults(func=cmd_contexts)
+
+    s = sub.add_parser("similarity", help="linear CKA between the layers of one or two models",
+                       description="Linear CKA (Kornblith et al. 2019) between every pair of layers "
+                       "of one model, or of two models evaluated on the same tokens (same "
+                       "vocabulary and split), streamed over the stored states.")
+    from .analysis.similarityview import SIMILARITY_PARAMS
+
+    (Params(MODEL) + SIMILARITY_PARAMS).add_arguments(s, positional=("name", "other"))
+    s.add_argument("--json", action="store_true", help="print the result as JSON")
+    s.set_defaults(func=cmd_similarity)
 
     s = sub.add_parser("serve", help="serve the browser views and the JSON API",
                        description="Serve the API (/api) and the views with waitress.")

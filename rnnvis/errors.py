@@ -10,7 +10,7 @@ from __future__ import annotations
 __all__ = ["UserError", "NotFound", "Conflict", "NoStates", "TooLarge", "TooBusy", "Invalid",
            "ParamError",
            "ConfigError", "DatasetError", "RecordingError", "CoclusterError", "LayoutError",
-           "ModelImportError"]
+           "ModelImportError", "Incompatible"]
 
 
 class UserError(ValueError):
@@ -95,3 +95,8 @@ class LayoutError(UserError):
 
 class ModelImportError(UserError):
     """A model or state file cannot be imported: unsupported layer, missing weights, bad shape."""
+
+
+class Incompatible(Invalid):
+    """Two models cannot be compared token by token: different vocabularies, splits or tokens
+    (422)."""

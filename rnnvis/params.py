@@ -200,10 +200,19 @@ class Param:
         return item
 
     def openapi(self, where: str = "query") -> dict:
-        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``; an
-        optional query parameter allows an empty value, which means absent)."""
+        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``).
+
+        An optional query parameter given empty (``?split=``) is absent (:meth:`parse`), so it
+        is declared ``allowEmptyValue`` and its choices and pattern admit the empty string too.
+        """
+        schema = self.schema()
+        if where == "query" and not self.required and self.kind == "str":
+            if "enum" in schema:
+                schema["enum"] = [*schema["enum"], ""]
+            if "pattern" in schema:
+                schema["pattern"] = f"^(?:{self.pattern})?$"
         out = {"name": self.name, "in": where, "required": self.required or where == "path",
-               "schema": self.schema(), "description": self.help}
+               "schema": schema, "description": self.help}
         if self.kind in ("ints", "strs"):
             out.update(style="form", explode=False)
         if where == "query" and not self.required:
@@ -246,7 +255,9 @@ class Param:
         kwargs = dict(type=convert, help=helptext, metavar=self.metavar or
                       (self.name.upper() if positional else None))
         if positional:
-            parser.add_argument(self.name, **kwargs)
+            # an optional positional (not required) may be left out: ``similarity NAME [NAME2]``
+            extra_kw = {} if self.required else {"nargs": "?", "default": value}
+            parser.add_argument(self.name, **kwargs, **extra_kw)
         else:
             parser.add_argument(self.flag, dest=self.name, default=value,
                                 required=self.required, **kwargs)

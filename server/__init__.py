@@ -22,7 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.sort_keys = False
 
-    from . import api, configs, errors, units  # noqa: F401  (these modules declare the endpoints)
+    # these modules declare the endpoints
+    from . import api, configs, errors, similarity, trajectories, units  # noqa: F401
     from .endpoints import FileNameConverter, bp
 
     errors.init_app(app)

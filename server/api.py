@@ -132,9 +132,13 @@ def analyses():
     """Parameter specs of the analyses: type, default, bounds or choices and help of each
     parameter (the page builds its controls from them)."""
     from rnnvis.analysis import unitview as uv
+    from rnnvis.analysis.similarityview import MATCHING_PARAMS, SIMILARITY_PARAMS
+    from rnnvis.analysis.trajectoryview import CLOUD_PARAMS, PROJECT_PARAMS
 
     return {"coclusters": COCLUSTER_PARAMS.to_json(), "word": WORD_PARAMS.to_json(),
             "unit": UNIT_PARAMS.to_json(), "sentences": SENTENCES_PARAMS.to_json(),
             "evaluate": SENTENCE_PARAMS.to_json(), "ranking": uv.RANK_PARAMS.to_json(),
             "contexts": uv.CONTEXT_PARAMS.to_json(), "heatmap": uv.HEATMAP_PARAMS.to_json(),
-            "search": uv.SEARCH_PARAMS.to_json(), "saturation": uv.SATURATION_PARAMS.to_json()}
+            "search": uv.SEARCH_PARAMS.to_json(), "saturation": uv.SATURATION_PARAMS.to_json(),
+            "trajectories": CLOUD_PARAMS.to_json(), "project": PROJECT_PARAMS.to_json(),
+            "similarity": SIMILARITY_PARAMS.to_json(), "matching": MATCHING_PARAMS.to_json()}

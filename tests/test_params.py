@@ -70,6 +70,12 @@ def test_schema_and_ui_spec_carry_the_same_bounds():
     # an empty optional query value reads as absent, and the document says so
     assert MODE.openapi()["allowEmptyValue"] is True and MODE.parse("") == "abs"
     assert "allowEmptyValue" not in MODEL.openapi("path")
+    # in a query string an empty value means absent, which the document says
+    assert MODE.openapi()["schema"]["enum"] == ["abs", "signed", ""]
+    assert MODE.openapi("path")["schema"]["enum"] == ["abs", "signed"]
+    optional_name = Param("other", "str", None, pattern="[a-z]+")
+    assert optional_name.openapi()["schema"]["pattern"] == "^(?:[a-z]+)?$"
+    assert MODEL.openapi()["schema"]["pattern"] == MODEL.schema()["pattern"]   # required: no
     assert MODEL.schema()["pattern"].startswith("^[A-Za-z0-9]")
     assert K.to_json() == {"name": "k", "type": "int", "default": None, "help": "clusters",
                            "required": False, "min": 2, "max": 30}

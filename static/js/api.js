@@ -109,6 +109,31 @@ export function evaluateText(name, text, fields = null) {
 }
 export const getSentences = (name, { split, n } = {}) => cachedGet(`/models/${enc(name)}/sentences${query({ split, n })}`);
 
+// parameters of a fitted projection (null or undefined take the server's defaults)
+const projection = ({ split, layer, state, method, dims, sample, seed } = {}) => ({ split, layer, state, method, dims, sample, seed });
+
+/** A layer's states projected (fitted on a sample of the split) as a point cloud; `unit` adds its
+ *  values, `docs` (classifiers) each class's first documents as paths. */
+export function getTrajectories(name, params = {}) {
+  return cachedGet(`/models/${enc(name)}/trajectories${query({ ...projection(params), unit: params.unit, docs: params.docs })}`);
+}
+
+/** A typed text projected onto the same axes: {tokens, oov, coords}. */
+export function projectText(name, text, params = {}) {
+  const body = Object.fromEntries(Object.entries(projection(params)).filter(([, v]) => v !== null && v !== undefined));
+  return request("POST", `/models/${enc(name)}/trajectories/project`, { text, ...body });
+}
+
+/** Linear CKA between the layers of a model (and of `other`): {models, layers, cka}. */
+export function getSimilarity(name, { other, split, kind } = {}) {
+  return cachedGet(`/models/${enc(name)}/similarity${query({ other, split, kind })}`);
+}
+
+/** Units of `layer` matched to units of `layer2` (of `other`): {pairs, right_order, mean_abs_r}. */
+export function getMatching(name, { layer, other, layer2, split, kind } = {}) {
+  return cachedGet(`/models/${enc(name)}/matching${query({ layer, other, layer2, split, kind })}`);
+}
+
 /** Parameter specs of the analyses ({coclusters: {...}}), to build controls from. */
 export const getAnalyses = () => cachedGet("/analyses");
 

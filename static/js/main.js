@@ -7,6 +7,7 @@ import { VIEW_STATE, VIEWS } from "./events.js";
 import { createMainView } from "./views/mainView.js";
 import { createCompareView } from "./views/compareView.js";
 import { createSentenceView } from "./views/sentenceView.js";
+import { createTrajectoryView } from "./views/trajectoryView.js";
 import { createConfigView } from "./views/configView.js";
 import { createUnitsView } from "./views/unitsView.js";
 import { renderNoModels, showError } from "./views/status.js";
@@ -18,12 +19,13 @@ const FACTORIES = {
   [VIEWS.MAIN]: createMainView,
   [VIEWS.COMPARE]: createCompareView,
   [VIEWS.SENTENCE]: createSentenceView,
+  [VIEWS.TRAJECTORIES]: createTrajectoryView,
   [VIEWS.UNITS]: createUnitsView,
   [VIEWS.CONFIGS]: createConfigView,
 };
 
 /** Views that need at least one model. */
-const NEEDS_MODELS = new Set([VIEWS.MAIN, VIEWS.COMPARE, VIEWS.SENTENCE, VIEWS.UNITS]);
+const NEEDS_MODELS = new Set([VIEWS.MAIN, VIEWS.COMPARE, VIEWS.SENTENCE, VIEWS.TRAJECTORIES, VIEWS.UNITS]);
 
 function toast(message, kind = "error") {
   const t = d3.select("#toasts").append("div").attr("class", `toast toast-${kind}`).attr("role", "alert").text(message);

@@ -87,3 +87,20 @@ test("specParser follows the declared type", () => {
   assert.equal(specParser({ type: "str", choices: ["a"] })("b"), undefined);
   assert.equal(specParser({ type: "str", max_length: 2 })("abc"), undefined);
 });
+
+test("trajectory fields round-trip; bounds and choices come from the server's specs", () => {
+  const s = { ...defaultState(), view: "trajectories", method: "autoencoder", dims: 3, sample: 5000, docs: 2,
+    axes: 2, colour: "unit", colourUnit: 17, text: "a good film", text2: "a bad film", matchOrder: true };
+  const q = serializeState(s);
+  assert.deepEqual(parseState(q), s);
+  assert.match(q, /method=autoencoder&dims=3&sample=5000&docs=2&axes=2&colour=unit&cunit=17&text2=a\+bad\+film&match=true/);
+  const bad = parseState(`?method=tsne&dims=4&sample=${SPECS.trajectories.sample.max + 1}&docs=-1&axes=3&colour=red&match=maybe`);
+  assert.equal(bad.method, SPECS.trajectories.method.default);
+  assert.equal(bad.dims, SPECS.trajectories.dims.default);
+  assert.equal(bad.sample, SPECS.trajectories.sample.default);
+  assert.equal(bad.docs, 0);
+  assert.equal(bad.axes, 0);
+  assert.equal(bad.colour, "cluster");
+  assert.equal(bad.matchOrder, false);
+  assert.equal(parseState("?match=1").matchOrder, true);
+});
