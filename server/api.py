@@ -127,6 +127,15 @@ def evaluate(name, text, fields):
     return to_json(result)
 
 
+@endpoint("GET", "/start", errors=(), response=obj("model"))
+def start():
+    """The most telling first view: the evaluated model, layer and state kind whose
+    co-clusters stand furthest above chance (``model`` null when nothing is evaluated)."""
+    from rnnvis.analysis.coclusterview import start_view
+
+    return start_view() or {"model": None}
+
+
 @endpoint("GET", "/analyses", errors=(), response=obj("coclusters"))
 def analyses():
     """Parameter specs of the analyses: type, default, bounds or choices and help of each

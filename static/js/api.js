@@ -134,6 +134,9 @@ export function getMatching(name, { layer, other, layer2, split, kind } = {}) {
   return cachedGet(`/models/${enc(name)}/matching${query({ layer, other, layer2, split, kind })}`);
 }
 
+/** The most telling first view: {model, layer, state, k, beyond_chance, structure} or {model: null}. */
+export const getStart = () => cachedGet("/start");
+
 /** Parameter specs of the analyses ({coclusters: {...}}), to build controls from. */
 export const getAnalyses = () => cachedGet("/analyses");
 

@@ -51,10 +51,13 @@ async function boot() {
   const viewState = createViewState(app.codec);
   app.viewState = viewState;
 
-  // A missing or unknown model in the URL becomes the first evaluated one.
+  // A missing or unknown model in the URL becomes the most telling view the server finds (the
+  // layer with the clearest structure beyond chance), else the first evaluated model.
   const s = viewState.get();
   if (app.models.length && !findModel(app, s.model)) {
-    viewState.set({ model: defaultModel(app.models).name }, { replace: true });
+    const start = await api.getStart().catch(() => ({ model: null }));
+    viewState.set(findModel(app, start.model) ? { model: start.model, layer: start.layer, state: start.state }
+      : { model: defaultModel(app.models).name }, { replace: true });
   }
 
   function render(state) {

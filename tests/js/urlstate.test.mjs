@@ -35,7 +35,7 @@ test("invalid values fall back to defaults; floats are clamped", () => {
   assert.equal(s.view, "main");
   assert.equal(s.layer, 0);
   assert.equal(s.k, null);
-  assert.equal(s.mode, "abs");
+  assert.equal(s.mode, null);            // no mode: the server picks the model's default
   assert.equal(s.topK, 300);
   assert.equal(s.threshold, 1);
   assert.equal(s.clip, 0.05);

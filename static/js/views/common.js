@@ -91,9 +91,11 @@ export function clusterSpecs(app, { kinds, info, modelKey = "model", layerKey = 
       options: (s) => [...new Set([...TOP_K_CHOICES, s.topK])]
         .filter((v) => v >= server.top_k.min && v <= server.top_k.max)
         .sort((a, b) => a - b).map((v) => ({ value: v, label: String(v) })) },
-    { key: "mode", label: "Mode", type: "segmented",
+    { key: "mode", label: "Mode", type: "segmented", help: server.mode.help,
+      // no mode in the URL: the server's default for the model (its answer says which)
+      value: (s) => s.mode ?? info().mode ?? null,
       options: () => server.mode.choices.map((m) => ({ value: m, label: m === "positive" ? "pos" : m === "negative" ? "neg" : m, title: server.mode.choice_help[m] })),
-      extra: (el, s) => el.append("span").attr("class", "control-note").text(server.mode.choice_help[s.mode]) },
+      extra: (el, s) => el.append("span").attr("class", "control-note").text(server.mode.choice_help[s.mode ?? info().mode] ?? "") },
   );
   return specs;
 }

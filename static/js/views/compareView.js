@@ -160,7 +160,7 @@ export function createCompareView(root, app) {
         const data = await api.getCoclusters(side.model.name, side.params);
         if (my !== token) return;
         side.data = data;
-        side.info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range };
+        side.info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range, mode: data.mode };
         q.text(`k = ${data.k} · ${formatQuality(data.quality)}`);
         api.completeStability(side.model.name, side.params, data)
           .catch(() => { data.quality.bootstrap_pending = false; })

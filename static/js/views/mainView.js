@@ -147,7 +147,7 @@ export function createMainView(root, app) {
     }
     if (my !== token) return;
     setLoading(body, false);
-    info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range };
+    info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range, mode: data.mode };
     controls(state);
     if (host.select("svg.cluster-svg").empty() || host.select(".error-box").size()) {
       clear(host);
