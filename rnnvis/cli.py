@@ -45,20 +45,12 @@ def cmd_validate(args) -> int:
 
 def cmd_train(args) -> int:
     """Train a model from its config."""
-    from .modelling.manager import train_from_config
-
-    from .modelling.manager import TRAIN_PARAMS
+    from .modelling.manager import TRAIN_PARAMS, format_metrics, train_from_config
 
     result = train_from_config(args.config, **TRAIN_PARAMS.from_namespace(args),
                                progress=not args.quiet)
-    print(_format_metrics(result.metrics))
+    print(format_metrics(result.metrics))
     return 0
-
-
-def _format_metrics(metrics: dict) -> str:
-    keys = [k for k in ("valid_perplexity", "test_perplexity", "valid_accuracy", "test_accuracy",
-                        "valid_loss", "test_loss") if k in metrics]
-    return "final: " + ", ".join(f"{k} {metrics[k]:.4g}" for k in keys)
 
 
 def cmd_models(args) -> int:
@@ -152,7 +144,7 @@ def format_clusters(view: dict, max_words: int = 12) -> str:
 
 def cmd_demo(args) -> int:
     """Train and evaluate the demo models if missing, then serve the views."""
-    from .modelling.manager import train_from_config
+    from .modelling.manager import format_metrics, train_from_config
     from .modelling.modeldir import model_dir
     from .modelling.config import load_config
 
@@ -165,7 +157,7 @@ def cmd_demo(args) -> int:
             continue
         print(f"training {cfg.name} from {path.relative_to(ROOT)}")
         result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet)
-        print(f"{cfg.name}: {_format_metrics(result.metrics)}")
+        print(f"{cfg.name}: {format_metrics(result.metrics)}")
     from .recording.evaluation import evaluate_model
 
     for name in DEMO_CONFIGS:
@@ -184,13 +176,7 @@ def cmd_evaluate(args) -> int:
 
     s = evaluate_model(args.name, **EVALUATE_PARAMS.from_namespace(args), store=not args.no_store,
                        progress=not args.quiet, force=args.force)
-    if s.reused:
-        print(f"{args.name}: evaluation is up to date ({s.path}, {s.tokens:,} tokens)")
-    else:
-        extra = ", ".join(f"{k} {v:.4g}" for k, v in s.metrics.items()
-                          if k in ("perplexity", "accuracy"))
-        print(f"{args.name}: recorded {s.tokens:,} tokens in {s.seconds:.1f} s "
-              f"({s.tokens / max(s.seconds, 1e-9):,.0f} tok/s){', ' + extra if extra else ''} -> {s.path}")
+    print(s.text(args.name))
     return 0
 
 

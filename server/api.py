@@ -122,10 +122,13 @@ def evaluate(name, text, fields):
     return to_json(result)
 
 
-@endpoint("GET", "/analyses", errors=(), response=obj("coclusters"))
+@endpoint("GET", "/analyses", errors=(), response=obj("coclusters", "jobs"))
 def analyses():
-    """Parameter specs of the analyses: type, default, bounds or choices and help of each
-    parameter (the page builds its controls from them)."""
+    """Parameter specs of the analyses and the job kinds: type, default, bounds or choices and
+    help of each parameter (the page builds its controls from them)."""
+    from rnnvis.jobs.kinds import KINDS
+
     return {"coclusters": COCLUSTER_PARAMS.to_json(), "word": WORD_PARAMS.to_json(),
             "unit": UNIT_PARAMS.to_json(), "sentences": SENTENCES_PARAMS.to_json(),
-            "evaluate": SENTENCE_PARAMS.to_json()}
+            "evaluate": SENTENCE_PARAMS.to_json(),
+            "jobs": {name: kind.params.to_json() for name, kind in KINDS.items()}}

@@ -82,3 +82,17 @@ def test_command_line_options_are_derived():
     with pytest.raises(argparse.ArgumentError, match="got 31; expected an integer from 2 to 30"):
         parser.parse_args(["lm", "--k", "31"])
     assert "--k" in parser.format_help() and "[abs, signed]" in parser.format_help()
+
+
+def test_to_argv_is_read_back_by_the_derived_options():
+    params = Params(Param("config", "str", required=True), K, UNITS, Param("force", "bool", False),
+                    Param("resume", "bool", False))
+    values = {"config": "--not-an-option.yaml", "k": 4, "units": (3, 1), "force": True}
+    argv = params.to_argv(values)
+    assert argv == ["--config=--not-an-option.yaml", "--k=4", "--units=3,1", "--force"]
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    params.add_arguments(parser)
+    assert params.from_namespace(parser.parse_args(argv)) == {
+        "config": "--not-an-option.yaml", "k": 4, "units": (3, 1), "force": True, "resume": False}
+    with pytest.raises(ParamError, match="^k: got 1; expected an integer from 2 to 30$"):
+        params.to_argv({"config": "x", "k": 1})

@@ -23,7 +23,7 @@ MAX_BYTES = 256 * 1024
 def config_dir() -> Path:
     """``$RNNVIS_CONFIG_DIR``, or ``config/`` at the repository root."""
     env = os.environ.get("RNNVIS_CONFIG_DIR")
-    return Path(env) if env else Path(__file__).resolve().parent.parent / "config"
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "config"
 
 
 def _path(file: str) -> Path:

@@ -21,7 +21,7 @@ _NAME = re.compile(NAME_PATTERN)
 def workspace() -> Path:
     """The artifact folder: ``$RNNVIS_HOME``, or ``workspace/`` at the repository root."""
     home = os.environ.get("RNNVIS_HOME")
-    return Path(home) if home else Path(__file__).resolve().parent.parent / "workspace"
+    return Path(home) if home else Path(__file__).resolve().parents[2] / "workspace"
 
 
 def check_name(name: str) -> str:
