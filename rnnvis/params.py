@@ -202,11 +202,14 @@ class Param:
         return item
 
     def openapi(self, where: str = "query") -> dict:
-        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``)."""
+        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``; an
+        optional query parameter may be sent empty, which :meth:`parse` reads as absent)."""
         out = {"name": self.name, "in": where, "required": self.required or where == "path",
                "schema": self.schema(), "description": self.help}
         if self.kind in ("ints", "strs"):
             out.update(style="form", explode=False)
+        if where == "query" and not out["required"]:
+            out["allowEmptyValue"] = True
         return out
 
     def to_json(self) -> dict:

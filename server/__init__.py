@@ -27,10 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     from . import api, configs, errors, jobs  # noqa: F401  (api, configs and jobs declare the endpoints)
-    from .endpoints import FileNameConverter, bp
+    from .endpoints import CONVERTERS, bp
 
     errors.init_app(app)
-    app.url_map.converters["file"] = FileNameConverter
+    app.url_map.converters.update(CONVERTERS)
     app.register_blueprint(bp)
 
     @app.get("/")

@@ -43,7 +43,7 @@ def jobs():
     return {**queue.jobs(), "max_queued": _max_queued()}
 
 
-@endpoint("GET", "/jobs/<id>", path=Params(JOB_ID), query=LOG_PARAMS.without("id"),
+@endpoint("GET", "/jobs/<number:id>", path=Params(JOB_ID), query=LOG_PARAMS.without("id"),
           response=_JOB_LOG)
 def job(id, lines):
     """One job, with the end of its log."""
@@ -70,7 +70,7 @@ for _kind in KINDS.values():
     _start_endpoint(_kind)
 
 
-@endpoint("POST", "/jobs/<id>/cancel", path=Params(JOB_ID), errors=(400, 404, 409), response=_JOB)
+@endpoint("POST", "/jobs/<number:id>/cancel", path=Params(JOB_ID), errors=(400, 404, 409), response=_JOB)
 def job_cancel(id):
     """Cancel a job: a waiting one at once; a running one is stopped (SIGTERM, then SIGKILL
     after a grace period). 409 if it has already ended."""
@@ -79,7 +79,7 @@ def job_cancel(id):
     return queue.cancel(id)
 
 
-@endpoint("POST", "/jobs/<id>/resume", path=Params(JOB_ID), errors=(400, 404, 409, 422, 429),
+@endpoint("POST", "/jobs/<number:id>/resume", path=Params(JOB_ID), errors=(400, 404, 409, 422, 429),
           response=_JOB)
 def job_resume(id):
     """Queue an interrupted or cancelled job again; a training continues from its last

@@ -67,6 +67,8 @@ def test_schema_and_ui_spec_carry_the_same_bounds():
     assert UNITS.schema() == {"type": "array", "items": {"type": "integer", "minimum": 0},
                               "minItems": 1, "maxItems": 3}
     assert UNITS.openapi()["explode"] is False
+    assert K.openapi()["allowEmptyValue"] is True and K.parse("") is None   # "?k=" is "no k"
+    assert "allowEmptyValue" not in MODEL.openapi("path")
     assert MODEL.schema()["pattern"].startswith("^[A-Za-z0-9]")
     assert K.to_json() == {"name": "k", "type": "int", "default": None, "help": "clusters",
                            "required": False, "min": 2, "max": 30}
