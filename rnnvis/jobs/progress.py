@@ -5,8 +5,9 @@ apart from the log.
 The record: ``phase`` (train, valid, test or evaluate), ``epoch``/``epochs`` and
 ``step``/``steps`` (training), ``tokens``/``total_tokens`` (evaluation), ``loss`` (the mean so
 far in this phase) with ``perplexity`` (language models) or ``accuracy`` (classifiers),
-``tokens_per_s``, ``fraction`` done, ``eta`` in seconds (None until it can be estimated),
-``elapsed``, and ``last_epoch`` (the latest finished epoch's train and valid figures).
+``tokens_per_s``, ``fraction`` done and ``eta`` in seconds (None until it can be estimated) of
+the stage (training, with its validation and test phases; or recording), ``elapsed``, and
+``last_epoch`` (the latest finished epoch's train and valid figures).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class Reporter:
         self._losses: list = []   # training batch losses since the last curve point
         self._x = 0.0             # where the last training batch is, in epochs
         self._rate_start = {}   # phase -> (clock, work done) when this process first saw it
+        self._trained = None    # (clock, fraction, eta) of the last training batch
 
     def __call__(self, event: dict) -> None:
         now = self.clock()
@@ -85,24 +87,32 @@ class Reporter:
                "tokens_per_s": event["tokens"] / max(event["seconds"], 1e-9)}
         if phase == "evaluate":
             out.update(split=event["split"], tokens=event["tokens"], total_tokens=event["total_tokens"])
-            done, total = event["tokens"], event["total_tokens"]
+            out.update(self._estimate(phase, event["tokens"], event["total_tokens"], now))
         else:
             out.update({k: event[k] for k in ("epoch", "epochs", "step", "steps")})
             out["loss"] = event["mean_loss"]
             _metric(event, out)
-            if phase == "train":
-                done = (event["epoch"] - 1) * event["steps"] + event["step"]
-                total = event["epochs"] * event["steps"]
-            else:
-                done, total = event["step"], event["steps"]
-        out["fraction"] = min(1.0, done / max(total, 1))
-        # the rate since this process first saw the phase (a resumed run starts part-way);
-        # in training it includes the validation after each epoch
-        t0, d0 = self._rate_start.setdefault(phase, (now, done))
-        out["eta"] = (now - t0) / (done - d0) * (total - done) if done > d0 and now > t0 else None
+        if phase == "train":
+            done = (event["epoch"] - 1) * event["steps"] + event["step"]
+            out.update(self._estimate(phase, done, event["epochs"] * event["steps"], now))
+            self._trained = (now, out["fraction"], out["eta"])
+        elif phase in ("valid", "test"):
+            # part of training: the bar stays where the last batch left it, the ETA runs down
+            if self._trained:
+                at, fraction, eta = self._trained
+                out.update(fraction=fraction, eta=None if eta is None else max(0.0, eta - (now - at)))
+            else:   # a resumed run whose epochs were all done: only the final test is left
+                out.update(fraction=1.0 if phase == "test" else 0.0, eta=None)
         if self.last_epoch:
             out["last_epoch"] = self.last_epoch
         return out
+
+    def _estimate(self, phase: str, done: int, total: int, now: float) -> dict:
+        """``fraction`` done and ``eta``: the rate since this process first saw ``phase`` (a
+        resumed run starts part-way); in training it includes the validation after each epoch."""
+        t0, d0 = self._rate_start.setdefault(phase, (now, done))
+        eta = (now - t0) / (done - d0) * (total - done) if done > d0 and now > t0 else None
+        return {"fraction": min(1.0, done / max(total, 1)), "eta": eta}
 
     def flush(self) -> None:
         """Write the current record and the curve points gathered since the last line."""

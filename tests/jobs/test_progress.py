@@ -14,7 +14,7 @@ class Clock:
         return self.now
 
 
-def _train(epoch, step, loss, mean, steps=4, epochs=2, seconds=1.0):
+def _train(epoch, step, loss, mean, steps=2, epochs=2, seconds=1.0):
     return {"phase": "train", "epoch": epoch, "epochs": epochs, "step": step, "steps": steps,
             "loss": loss, "mean_loss": mean, "tokens": 100 * step, "seconds": seconds}
 
@@ -29,7 +29,7 @@ def test_lines_are_throttled_and_batch_losses_become_curve_points():
     rep, lines, clock = _reporter()
     losses = [2.0, 1.8, 1.6, 1.4]
     for step, loss in enumerate(losses, 1):
-        rep(_train(1, step, loss, sum(losses[:step]) / step))
+        rep(_train(1, step, loss, sum(losses[:step]) / step, steps=4))
         clock.now += 0.4
     # the first event opens the phase (a line at once); the next line comes 1 s later, at
     # step 4 (t = 1.2 s), with the mean of the batch losses since the first line
@@ -56,8 +56,11 @@ def test_phase_changes_and_epoch_ends_are_reported_at_once():
          "mean_loss": 1.2, "tokens": 50, "seconds": 0.1})
     # the valid phase opens a line, which carries the training batch not yet plotted
     assert [m["progress"]["phase"] for m in lines] == ["train", "valid"]
-    assert lines[1]["curve"] == [[0.5, 1.0]]
-    assert lines[1]["progress"]["fraction"] == 1 / 2
+    assert lines[1]["curve"] == [[1.0, 1.0]]     # the end of epoch 1, loss of batch 2
+    # validation is part of training: the fraction stays at the last batch's (2 of 4 batches),
+    # and the ETA runs down from the last batch's estimate (0.1 s a batch, 2 left)
+    assert lines[1]["progress"]["fraction"] == 2 / 4
+    assert math.isclose(lines[1]["progress"]["eta"], 0.2 - 0.1)
     clock.now += 0.1
     rep({"phase": "epoch", "epoch": 1, "epochs": 2, "train_loss": 1.5, "valid_loss": 1.1,
          "valid_perplexity": math.exp(1.1), "learning_rate": 0.01})

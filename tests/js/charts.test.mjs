@@ -66,3 +66,12 @@ test("wordAnchor: the server's baseline if given, else the box centre", () => {
 test("esc escapes HTML", () => {
   assert.equal(charts.esc(`<b a="1">&'`), "&lt;b a=&quot;1&quot;&gt;&amp;&#39;");
 });
+
+test("lossCurve: defaults and chainable setters", () => {
+  const chart = charts.lossCurve();
+  assert.deepEqual(chart.data(), { train: [], valid: [] });
+  assert.equal(chart.epochs(), null);
+  assert.equal(chart.epochs(0).epochs(), 0);
+  assert.equal(chart.width(200).height(80), chart);
+  assert.equal(chart.width(), 200);
+});

@@ -18,6 +18,7 @@ test("a full state round-trips through the URL", () => {
     state: "c", k: 7, topK: 500, mode: "signed", words: ["buy", "sell", "n't"],
     units: [{ model: "demo-lstm", layer: 1, unit: 42 }, { model: "demo-gru", layer: 0, unit: 0 }],
     threshold: 0, widthScale: 2.5, clip: 0.4, text: "the stock & bond market, fell", token: 3, config: "x.yaml",
+    jobs: true,
   };
   const q = serializeState(s);
   assert.ok(q.startsWith("?view=compare&model=demo-lstm&layer=1&compare=demo-gru"));
@@ -86,4 +87,13 @@ test("specParser follows the declared type", () => {
   assert.equal(specParser({ type: "float", min: 0, max: 1 })("7"), 1);
   assert.equal(specParser({ type: "str", choices: ["a"] })("b"), undefined);
   assert.equal(specParser({ type: "str", max_length: 2 })("abc"), undefined);
+});
+
+test("the jobs panel flag reads true/false and 1/0, and is left out when closed", () => {
+  assert.equal(parseState("?jobs=1").jobs, true);
+  assert.equal(parseState("?jobs=true").jobs, true);
+  assert.equal(parseState("?jobs=0").jobs, false);
+  assert.equal(parseState("?jobs=maybe").jobs, false);
+  assert.equal(serializeState({ ...defaultState(), jobs: false }), "");
+  assert.equal(serializeState({ ...defaultState(), jobs: true }), "?jobs=true");
 });

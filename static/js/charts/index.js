@@ -7,3 +7,4 @@ export { responseProfile } from "./responseProfile.js";
 export { boxPlots } from "./boxPlots.js";
 export { tokenGlyphs } from "./tokenGlyphs.js";
 export { showTooltip, hideTooltip, esc } from "./tooltip.js";
+export { lossCurve } from "./lossCurve.js";

@@ -16,6 +16,7 @@ const float = (lo, hi) => (s) => {
   return s !== "" && Number.isFinite(v) ? clamp(v, lo, hi) : undefined;
 };
 const oneOf = (allowed) => (s) => (allowed.includes(s) ? s : undefined);
+const flag = (s) => ({ true: true, 1: true, false: false, 0: false })[s];
 const text = (max) => (s) => (s.length && s.length <= max ? s : undefined);
 
 /**
@@ -78,6 +79,7 @@ export function urlFields(specs) {
     { key: "text", param: "text", default: null, parse: text(20000) },
     { key: "token", param: "token", default: null, parse: int(0, 100000) },
     { key: "config", param: "config", default: null, parse: text(200) },
+    { key: "jobs", param: "jobs", default: false, parse: flag },
   ]);
 }
 
