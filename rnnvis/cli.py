@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 import signal
 import sys
 from pathlib import Path
@@ -23,7 +24,9 @@ SERVE_PARAMS = Params(
     Param("threads", "int", 4, min=1, max=64, help="worker threads"),
     Param("jobs", "int", 1, min=0, max=8,
           help="jobs run at once, each in its own process (0: queue jobs, run none)"),
-    Param("max_queued", "int", 20, min=1, max=1000, help="jobs that may wait at most"))
+    Param("max_queued", "int", 20, min=1, max=1000, help="jobs that may wait at most"),
+    Param("token", "bool", False, help="on a shared machine: the API answers only requests "
+                                       "with a random token, which the printed URL carries"))
 SHOWN_WORDS = Param("words", "int", 12, min=1, max=1000, help="words shown per cluster")
 
 
@@ -100,7 +103,8 @@ def cmd_serve(args) -> int:
 
     from .jobs.runner import Runner
 
-    app = create_app({"JOBS_MAX_QUEUED": args.max_queued})
+    token = secrets.token_urlsafe(24) if args.token else None
+    app = create_app({"JOBS_MAX_QUEUED": args.max_queued, "TOKEN": token})
     if app.config["PARALLEL_LAYOUTS"]:
         from .analysis.wordclouds import warm_pool
 
@@ -112,7 +116,8 @@ def cmd_serve(args) -> int:
     if args.jobs and not runner.start():
         print("another server runs the jobs of this workspace; jobs queued here run there",
               flush=True)
-    print(f"rnnvis is serving at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    url = f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
+    print(f"rnnvis is serving at {url}  (Ctrl+C to stop)", flush=True)
     try:
         waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis")
     finally:

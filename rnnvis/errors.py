@@ -7,7 +7,8 @@ bug: the CLI shows its traceback, the API answers 500 and logs it.
 
 from __future__ import annotations
 
-__all__ = ["UserError", "NotFound", "Conflict", "TooLarge", "TooBusy", "Invalid", "ParamError",
+__all__ = ["UserError", "NotFound", "Conflict", "TooLarge", "TooBusy", "Invalid", "Unauthorized",
+           "ParamError",
            "ConfigError", "DatasetError", "RecordingError", "CoclusterError", "LayoutError",
            "ModelImportError"]
 
@@ -54,6 +55,12 @@ class TooBusy(UserError):
     """Too much work is already waiting, e.g. the job queue is full (429)."""
 
     status = 429
+
+
+class Unauthorized(UserError):
+    """The server wants its token (``serve --token``) and the request lacks it (401)."""
+
+    status = 401
 
 
 class ParamError(UserError):

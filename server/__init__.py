@@ -19,17 +19,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: ``/api`` blueprint, JSON error handlers, and ``static/`` at ``/``."""
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     # PARALLEL_LAYOUTS: lay word clouds out in worker processes (rnnvis.analysis.wordclouds.layout_many)
-    # JOBS_MAX_QUEUED: how many jobs may wait (rnnvis.jobs.queue); a further one is a 429
+    # JOBS_MAX_QUEUED: how many jobs may wait (rnnvis.jobs.queue); a further one is a 429.
+    # TOKEN: if set, every /api request needs it (server.token)
     app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False, PARALLEL_LAYOUTS=True,
-                            JOBS_MAX_QUEUED=MAX_QUEUED)
+                            JOBS_MAX_QUEUED=MAX_QUEUED, TOKEN=None)
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False
 
-    from . import api, configs, errors, jobs  # noqa: F401  (api, configs and jobs declare the endpoints)
+    from . import api, configs, errors, jobs, token  # noqa: F401  (api, configs, jobs: endpoints)
     from .endpoints import CONVERTERS, bp
 
     errors.init_app(app)
+    token.init_app(app)
     app.url_map.converters.update(CONVERTERS)
     app.register_blueprint(bp)
 
