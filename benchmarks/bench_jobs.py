@@ -80,7 +80,7 @@ def with_job(base: str, n: int, nice: int):
             p = store.get(job["id"]).progress or {}
             if p.get("phase") == "train" and p.get("step", 0) >= 30:
                 break
-            if time.monotonic() > deadline or store.get(job["id"]).status != "running":
+            if time.monotonic() > deadline or store.get(job["id"]).status not in ("queued", "running"):
                 raise RuntimeError(f"the job did not start training: {queue.log(job['id'])[-2000:]}")
             time.sleep(0.2)
         before = store.get(job["id"]).progress

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from ..errors import Conflict, UserError
 from ..params import Param, Params
-from .kinds import kind
+from .kinds import KINDS, kind
 from .logs import read_log
 from .runner import reconcile, runner_alive
 from .store import Job, JobStore
@@ -37,7 +37,8 @@ def describe(job: Job) -> dict:
     """A job for the API and the CLI: the stored fields, ``command`` (the kind and its
     options, as the job process gets them) and ``resumable``."""
     out = job.to_json()
-    out["command"] = " ".join(kind(job.kind).argv(job.options))
+    known = KINDS.get(job.kind)   # a kind this version does not know is shown, not run
+    out["command"] = " ".join(known.argv(job.options)) if known else job.kind
     out["resumable"] = False
     if job.status in RESUMABLE:
         try:

@@ -21,9 +21,11 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UserError
 from ..modelling.modeldir import model_dir
 from .kinds import KINDS
 from .logs import LOG_BYTES, CappedLog
@@ -194,7 +196,11 @@ class Runner:
 
     def _loop(self) -> None:
         while True:
-            self._step()
+            try:
+                self._step()
+            except Exception:  # noqa: BLE001 - e.g. a full disk: say so, keep supervising
+                traceback.print_exc()
+                self._stopping.wait(5.0)
             if self._stopping.is_set() and not self.running:
                 return
             self._stopping.wait(self.poll)
@@ -229,14 +235,17 @@ class Runner:
     def _launch(self, job: Job) -> None:
         log = CappedLog(self.store.folder(job.id), self.log_bytes)
         log.write(f"[runner] {time.strftime('%Y-%m-%d %H:%M:%S')} attempt {job.attempts}\n")
+        path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
         env = {**os.environ, "RNNVIS_HOME": str(self.store.home), "PYTHONUNBUFFERED": "1",
-               "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2"}
+               "PYTHONPATH": path, "TF_CPP_MIN_LOG_LEVEL": "2"}
         try:
+            if job.kind not in KINDS:
+                raise UserError(f"this version of rnnvis has no {job.kind!r} jobs")
             proc = subprocess.Popen(self.argv(job), cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                     encoding="utf-8", errors="replace", bufsize=1,
                                     start_new_session=True)
-        except OSError as exc:
+        except (OSError, UserError) as exc:
             log.write(f"[runner] cannot start the job process: {exc}\n")
             log.close()
             self.store.finish(job.id, "failed", error=f"cannot start the job process: {exc}")
