@@ -57,8 +57,8 @@ def test_a_cancelled_training_stops_cleanly(configs, store):
 def test_kill_9_then_resume_gives_the_weights_of_an_uninterrupted_run(configs, store):
     from rnnvis.modelling.manager import load_trained, train_from_config
 
-    _write(configs, "killed", samples=3000, epochs=3)
-    _write(configs, "straight", samples=3000, epochs=3)
+    _write(configs, "killed", samples=1500, epochs=3)
+    _write(configs, "straight", samples=1500, epochs=3)
     runner = Runner(store, poll=0.1)
     assert runner.start()
     try:

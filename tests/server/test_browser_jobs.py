@@ -1,7 +1,8 @@
 """Jobs in the browser (real Chromium against the live server, whose runner starts real job
 processes): the Jobs panel from any view, Train refusing to overwrite a model without a choice,
-and a synthetic config edited, saved and trained, its progress and loss curve moving, its model
-joining the pickers without a reload, and compared with another model.
+and a synthetic config edited, saved and trained, its progress and loss curve moving, a waiting
+job cancelled and resumed, the model joining the pickers without a reload, and compared with
+another model.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ JOB_TIMEOUT = 240_000  # ms: the job process imports TensorFlow, trains and eval
 def _jobs(url):
     with urllib.request.urlopen(f"{url}/api/jobs", timeout=30) as resp:
         return json.loads(resp.read())["jobs"]
+
+
+def _post(url, body):
+    req = urllib.request.Request(url, data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        return json.loads(resp.read())
 
 
 def test_the_jobs_panel_opens_from_any_view(page):
@@ -113,6 +121,16 @@ def test_edit_save_train_watch_and_compare(page):
         expect(panel).to_be_visible()
         card = panel.locator(".job-card", has=page.p.locator(".job-model", has_text=NAME))
         expect(card).to_have_attribute("data-status", re.compile("queued|running"))
+        # a second job waits behind it: Cancel it, Resume it, Cancel it again
+        other = _post(f"{page.url}/api/jobs/evaluate", {"name": GRU})
+        waiting = panel.locator(f".job-card[data-job='{other['id']}']")
+        expect(waiting).to_have_attribute("data-status", "queued")
+        waiting.locator(".job-cancel").click()
+        expect(waiting).to_have_attribute("data-status", "cancelled")
+        waiting.locator(".job-resume").click()
+        expect(waiting).to_have_attribute("data-status", "queued")
+        waiting.locator(".job-cancel").click()
+        expect(waiting).to_have_attribute("data-status", "cancelled")
         expect(card).to_have_attribute("data-status", "running", timeout=JOB_TIMEOUT)
         expect(card.locator("svg.loss-chart path.train")).to_have_count(1, timeout=JOB_TIMEOUT)
         expect(card.locator(".job-progress")).to_contain_text("epoch ")
@@ -145,7 +163,12 @@ def test_edit_save_train_watch_and_compare(page):
         expect(page.p.locator(".compare-side.right .side-name")).to_contain_text(LSTM)
         page.p.locator(".jobs-close").click()
         shot(page, "jobs-compare")
-        assert GRU  # the session's other model is untouched
-    finally:
+    finally:   # leave the session's server as it was: no job of ours, no model, no config
+        for job in _jobs(page.url):
+            if job["model"] == NAME and job["status"] in ("queued", "running"):
+                _post(f"{page.url}/api/jobs/{job['id']}/cancel", {})
+        deadline = time.monotonic() + 30
+        while any(j["status"] == "running" for j in _jobs(page.url)) and time.monotonic() < deadline:
+            time.sleep(0.5)
         path.unlink(missing_ok=True)
         shutil.rmtree(page.live.home / "models" / NAME, ignore_errors=True)
