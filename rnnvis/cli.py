@@ -256,6 +256,58 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_units(args) -> int:
+    """Rank the units of a layer and state kind by a contrast; print the best or JSON."""
+    import json
+
+    from .analysis.unitview import RANK_PARAMS, rank_units
+
+    out = rank_units(args.name, **RANK_PARAMS.from_namespace(args))
+    print(json.dumps(out) if args.json else format_ranking(out))
+    return 0
+
+
+def format_ranking(out: dict) -> str:
+    """The `units` report: one line per unit, best first, with its scores and the n of each side."""
+    head = (f"{out['model']} layer {out['layer']} state {out['state']}: units ranked by "
+            f"{out['contrast']} {out['label_a']!r}")
+    if out["score"] == "correlation":
+        lines = [head + f" (Pearson r over {out['n_used']:,} of {out['n']:,} positions)",
+                 "rank  unit        r"]
+        lines += [f"{i + 1:>4}  {u['unit']:>4}  {u['r']:+.4f}" for i, u in enumerate(out["units"])]
+        return "\n".join(lines)
+    lines = [head + f" vs {out['label_b']!r} by {out['score']}; n = {out['n_a']:,} vs "
+             f"{out['n_b']:,} (scored on {out['n_a_used']:,} vs {out['n_b_used']:,})",
+             "rank  unit   score     AUC  Hellinger   mean a   mean b"]
+    lines += [f"{i + 1:>4}  {u['unit']:>4}  {u['score']:.4f}  {u['auc']:.4f}  {u['hellinger']:9.4f}"
+              f"  {u['mean_a']:+.4f}  {u['mean_b']:+.4f}" for i, u in enumerate(out["units"])]
+    return "\n".join(lines)
+
+
+def cmd_contexts(args) -> int:
+    """Print a unit's strongest positive and negative contexts."""
+    import json
+
+    from .analysis.unitview import CONTEXT_PARAMS, top_contexts
+
+    out = top_contexts(args.name, **CONTEXT_PARAMS.from_namespace(args))
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    sep = "" if len(max(out["positive"][0]["tokens"], key=len, default="")) <= 1 else " "
+    lines = [f"{out['model']} layer {out['layer']} state {out['state']} unit {out['unit']}: "
+             f"mean {out['mean']:+.4f}, std {out['std']:.4f}, range "
+             f"{out['histogram']['range'][0]:+.4f} .. {out['histogram']['range'][1]:+.4f}"]
+    for sign in ("positive", "negative"):
+        lines.append(f"strongest {sign}:")
+        for c in out[sign]:
+            words = list(c["tokens"])
+            words[c["offset"]] = f"[{words[c['offset']]}]"
+            lines.append(f"  {c['value']:+.4f}  @{c['position']:<8} {sep.join(words)}")
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_graph(args) -> int:
     """Export the bipartite word-unit graph of one layer and state kind."""
     from .analysis.graph import bipartite_graph, write_graph
@@ -337,6 +389,25 @@ def build_parser() -> argparse.ArgumentParser:
     SHOWN_WORDS.add_argument(s)
     s.add_argument("--json", action="store_true", help="print the full result as JSON")
     s.set_defaults(func=cmd_cocluster)
+
+    from .analysis.unitview import CONTEXT_PARAMS, RANK_PARAMS
+
+    s = sub.add_parser("units", help="rank the units of a layer by a contrast or a target",
+                       description="Rank every unit of one layer and state kind by how well it "
+                       "separates two sets of positions (--rank words|word|pair|pattern|class|"
+                       "class_tokens, with --a and --b) or follows a per-token target "
+                       "(--rank target --a 'count a b'). See the README's Units section.")
+    _model_args(s, RANK_PARAMS)
+    s.add_argument("--json", action="store_true", help="print the full result as JSON")
+    s.set_defaults(func=cmd_units)
+
+    s = sub.add_parser("contexts", help="a unit's strongest positive and negative contexts",
+                       description="The k positions where a unit is most positive and most "
+                       "negative, each with its window of tokens (the unit's value in the "
+                       "middle, in brackets).")
+    _model_args(s, CONTEXT_PARAMS)
+    s.add_argument("--json", action="store_true", help="print the full result as JSON")
+    s.set_defaults(func=cmd_contexts)
 
     s = sub.add_parser("serve", help="serve the browser views and the JSON API",
                        description="Serve the API (/api) and the views with waitress, and run "

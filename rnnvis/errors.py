@@ -7,7 +7,8 @@ bug: the CLI shows its traceback, the API answers 500 and logs it.
 
 from __future__ import annotations
 
-__all__ = ["UserError", "NotFound", "Conflict", "TooLarge", "TooBusy", "Invalid", "Unauthorized",
+__all__ = ["UserError", "NotFound", "Conflict", "NoStates", "TooLarge", "TooBusy", "Invalid",
+           "Unauthorized",
            "ParamError",
            "ConfigError", "DatasetError", "RecordingError", "CoclusterError", "LayoutError",
            "ModelImportError"]
@@ -49,6 +50,10 @@ class Invalid(UserError):
     """Well-formed input whose content is not valid, e.g. a config to save (422)."""
 
     status = 422
+
+
+class NoStates(Conflict):
+    """The evaluation kept aggregates only (``--no-store``): re-evaluate for per-token states."""
 
 
 class TooBusy(UserError):

@@ -27,7 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.sort_keys = False
 
-    from . import api, configs, errors, jobs, token  # noqa: F401  (api, configs, jobs: endpoints)
+    from . import api, configs, errors, jobs, token, units  # noqa: F401  (they declare the endpoints)
     from .endpoints import CONVERTERS, bp
 
     errors.init_app(app)

@@ -38,9 +38,14 @@ def openapi():
 @endpoint("GET", "/models", errors=(), response=obj("models", models=array(_MODEL)))
 def models():
     """Every stored model with task, cell, layers, dataset, status, metrics and class names."""
+    from rnnvis.analysis.contrasts import suggested_contrasts
     from rnnvis.modelling.manager import model_rows
 
-    return {"models": model_rows()}
+    rows = model_rows()
+    for row in rows:
+        if row.get("status") != "broken":
+            row["contrasts"] = suggested_contrasts(row["task"], row["dataset"], row.get("classes"))
+    return {"models": rows}
 
 
 @endpoint("GET", "/models/<name>", path=NAME, response=_MODEL)
@@ -126,9 +131,12 @@ def evaluate(name, text, fields):
 def analyses():
     """Parameter specs of the analyses and the job kinds: type, default, bounds or choices and
     help of each parameter (the page builds its controls from them)."""
+    from rnnvis.analysis import unitview as uv
     from rnnvis.jobs.kinds import KINDS
 
     return {"coclusters": COCLUSTER_PARAMS.to_json(), "word": WORD_PARAMS.to_json(),
             "unit": UNIT_PARAMS.to_json(), "sentences": SENTENCES_PARAMS.to_json(),
-            "evaluate": SENTENCE_PARAMS.to_json(),
+            "evaluate": SENTENCE_PARAMS.to_json(), "ranking": uv.RANK_PARAMS.to_json(),
+            "contexts": uv.CONTEXT_PARAMS.to_json(), "heatmap": uv.HEATMAP_PARAMS.to_json(),
+            "search": uv.SEARCH_PARAMS.to_json(), "saturation": uv.SATURATION_PARAMS.to_json(),
             "jobs": {name: kind.params.to_json() for name, kind in KINDS.items()}}

@@ -28,8 +28,12 @@ def layer_name(i: int) -> str:
 
 def _recurrent(arch: ArchConfig, i: int, units: int, init, return_sequences: bool):
     cls = CELL_CLASSES[arch.cell]
+    import os as _os
+    mode = _os.environ.get("EXP_INIT", "")
+    kinit = "glorot_uniform" if "k" in mode else init
+    rinit = "orthogonal" if "r" in mode else init
     kwargs = dict(units=units, return_sequences=return_sequences, name=layer_name(i),
-                  kernel_initializer=init, recurrent_initializer=init,
+                  kernel_initializer=kinit, recurrent_initializer=rinit,
                   recurrent_dropout=arch.dropout.recurrent)
     if arch.cell == "lstm":
         kwargs["unit_forget_bias"] = False

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import NotFound, UserError
+from ..errors import NotFound, ParamError, UserError
 from ..modelling.cells import layer_kinds
 from ..modelling.manager import TrainedModel, load_trained
 from ..params import LAYER, SPLIT, STATE, Param, Params
@@ -193,10 +193,11 @@ class Evaluation:
         """Validate a (layer, kind) pair; raise UserError naming what is allowed."""
         n = len(self.cfg.model.layers)
         if not isinstance(layer, (int, np.integer)) or isinstance(layer, bool) or not 0 <= layer < n:
-            raise UserError(f"layer: got {layer!r}; model {self.tm.name!r} has layers 0..{n - 1}")
+            raise ParamError(f"layer: got {layer!r}; model {self.tm.name!r} has layers "
+                             f"0..{n - 1}", param="layer")
         if kind not in self.kinds:
-            raise UserError(f"state: got {kind!r}; allowed for {self.cfg.model.cell}: "
-                            f"{', '.join(self.kinds)}")
+            raise ParamError(f"state: got {kind!r}; allowed for {self.cfg.model.cell}: "
+                             f"{', '.join(self.kinds)}", param="state")
         return int(layer), kind
 
     def word_id(self, word: str) -> int:
@@ -257,7 +258,8 @@ class Evaluation:
         layer, kind = self.check(layer, kind)
         units = self.cfg.model.layers[layer]
         if not isinstance(unit, (int, np.integer)) or isinstance(unit, bool) or not 0 <= unit < units:
-            raise UserError(f"unit: got {unit!r}; layer {layer} has units 0..{units - 1}")
+            raise ParamError(f"unit: got {unit!r}; layer {layer} has units 0..{units - 1}",
+                             param="unit")
         res = self.store.responses(layer, kind)
         candidates = res.top_words(top_k_words, min_count=min_count)
         if len(candidates) == 0:

@@ -23,7 +23,7 @@ import h5py
 import numpy as np
 
 from ..atomic import publish, temp_path
-from ..errors import UserError
+from ..errors import NoStates, UserError
 from .responses import ResponseMatrix
 
 __all__ = ["STORE_VERSION", "fingerprint", "StoreWriter", "StateStore", "contiguous_runs"]
@@ -171,11 +171,26 @@ class StateStore:
         """Corpus positions where ``word_id`` occurs, ascending."""
         return np.sort(self._order[self._bounds[word_id]:self._bounds[word_id + 1]])
 
+    def _states(self, layer: int, key: str):
+        if not self.has_states:
+            raise NoStates("this evaluation kept aggregates only (--no-store); "
+                           "run evaluate without --no-store for per-token states")
+        return self.f[f"states/layer_{layer}/{key}"]
+
+    def blocks(self, layer: int, key: str, rows: int = 1 << 16):
+        """``(start, float32 [rows, units])`` blocks of ``key`` in ``layer``, in order; memory
+        stays at one block however long the split is."""
+        dset = self._states(layer, key)
+        for start in range(0, dset.shape[0], rows):
+            yield start, dset[start:start + rows].astype(np.float32)
+
+    def rows(self, layer: int, key: str, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` of ``key`` in ``layer`` as float32 (reads only those chunks)."""
+        return self._states(layer, key)[start:stop].astype(np.float32)
+
     def array(self, layer: int, key: str) -> np.ndarray:
         """The whole float32 [N, units] array of ``key`` in ``layer`` (cached)."""
-        if not self.has_states:
-            raise UserError("this evaluation kept aggregates only (--no-store); "
-                            "run evaluate without --no-store for distributions")
+        self._states(layer, key)
         ck = (layer, key)
         if ck not in self._cache:
             self._cache[ck] = self.f[f"states/layer_{layer}/{key}"][:].astype(np.float32)

@@ -120,6 +120,30 @@ export const getConfig = (file) => request("GET", `/configs/${enc(file)}`);
 export const validateConfig = (text) => request("POST", "/configs/validate", { text });
 export const saveConfig = (file, text) => request("PUT", `/configs/${enc(file)}`, { text });
 
+// ---------------------------------------------------------------- the Units view
+
+const unitQuery = ({ split, layer, state, ...rest } = {}) => query({ split, layer, state, ...rest });
+
+/** Units of a layer ranked by a contrast ({rank, a, b, score, ...}) or a target. */
+export const getRanking = (name, params) => cachedGet(`/models/${enc(name)}/ranking${unitQuery(params)}`);
+
+/** A unit's strongest contexts, histogram and quantile samples. */
+export const getContexts = (name, unit, params) => cachedGet(`/models/${enc(name)}/contexts/${enc(unit)}${unitQuery(params)}`);
+
+/** The values of some units over a passage ({units: [..], start, length} or {units, doc}). */
+export const getHeatmap = (name, { units, ...params }) =>
+  cachedGet(`/models/${enc(name)}/heatmap${unitQuery({ ...params, units: units?.join(",") })}`);
+
+/** The values of some units over a typed text (runs the model). */
+export const getTextHeatmap = (name, { text, layer, state, units }) =>
+  request("POST", `/models/${enc(name)}/heatmap`, { text, layer, state, units });
+
+/** Windows where the units switch on and off as over the phrase {units, start, length, threshold}. */
+export const searchPattern = (name, { units, ...params }) =>
+  cachedGet(`/models/${enc(name)}/search${unitQuery({ ...params, units: units?.join(",") })}`);
+
+/** Gate saturation of every unit of a layer: {gates: {i: {low, high}, ...}}. */
+export const getSaturation = (name, params) => cachedGet(`/models/${enc(name)}/saturation${unitQuery(params)}`);
 /** The job queue: {jobs, runner, max_queued}. */
 export const getJobs = () => request("GET", "/jobs");
 /** One job with the last `lines` lines of its log. */

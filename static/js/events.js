@@ -18,5 +18,6 @@ export const VIEWS = Object.freeze({
   MAIN: "main",
   COMPARE: "compare",
   SENTENCE: "sentence",
+  UNITS: "units",
   CONFIGS: "configs",
 });

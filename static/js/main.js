@@ -8,6 +8,7 @@ import { createMainView } from "./views/mainView.js";
 import { createCompareView } from "./views/compareView.js";
 import { createSentenceView } from "./views/sentenceView.js";
 import { createConfigView } from "./views/configView.js";
+import { createUnitsView } from "./views/unitsView.js";
 import { createJobsPanel } from "./views/jobsPanel.js";
 import { renderNoModels, showError } from "./views/status.js";
 import { defaultModel, findModel } from "./views/common.js";
@@ -18,11 +19,12 @@ const FACTORIES = {
   [VIEWS.MAIN]: createMainView,
   [VIEWS.COMPARE]: createCompareView,
   [VIEWS.SENTENCE]: createSentenceView,
+  [VIEWS.UNITS]: createUnitsView,
   [VIEWS.CONFIGS]: createConfigView,
 };
 
 /** Views that need at least one model. */
-const NEEDS_MODELS = new Set([VIEWS.MAIN, VIEWS.COMPARE, VIEWS.SENTENCE]);
+const NEEDS_MODELS = new Set([VIEWS.MAIN, VIEWS.COMPARE, VIEWS.SENTENCE, VIEWS.UNITS]);
 
 function toast(message, kind = "error") {
   const t = d3.select("#toasts").append("div").attr("class", `toast toast-${kind}`).attr("role", "alert").text(message);

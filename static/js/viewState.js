@@ -4,7 +4,7 @@ import d3 from "../vendor/d3.js";
 import { VIEW_STATE } from "./events.js";
 
 /** Keys whose change makes a new browser-history entry (others replace the current one). */
-const HISTORY_KEYS = new Set(["view", "model", "compare", "layer", "layer2", "state", "config"]);
+const HISTORY_KEYS = new Set(["view", "model", "compare", "layer", "layer2", "state", "config", "rank", "a", "b"]);
 
 /**
  * Create the view state over a URL codec (data/urlstate.js urlCodec): `get()` returns the current state (treat it as read-only), `set(patch)` merges a

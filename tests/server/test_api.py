@@ -110,6 +110,30 @@ def test_evaluate_text(client):
     assert len(cls["class_probs"]) == 2 and cls["classes"] == ["neg", "pos"]
 
 
+def test_units_endpoints(client):
+    ranking = client.get("/api/models/lm/ranking?layer=1&state=c&rank=target&a=count%20a%20b&top=3")
+    body = ranking.get_json()
+    assert ranking.status_code == 200, body
+    assert body["score"] == "correlation" and len(body["units"]) == 3
+    assert abs(body["units"][0]["r"]) >= abs(body["units"][2]["r"])
+    words = client.get("/api/models/lm/ranking?rank=words&a=a&b=b&score=hellinger").get_json()
+    assert words["label_a"] == "a" and words["n_a"] > 0 and words["n_b"] > 0
+    ctx = client.get("/api/models/lm/contexts/2?layer=0&k=3&window=2").get_json()
+    assert len(ctx["positive"]) == 3 and ctx["positive"][0]["value"] >= ctx["negative"][0]["value"]
+    heat = client.get("/api/models/lm/heatmap?units=0,1&start=5&length=12").get_json()
+    assert len(heat["tokens"]) == 12 and len(heat["values"][0]) == 2
+    typed = client.post("/api/models/lm/heatmap", json={"text": "aaXbb", "units": [3]}).get_json()
+    assert typed["tokens"] == list("aaXbb")
+    found = client.get("/api/models/lm/search?units=1,2&start=10&length=3&k=2").get_json()
+    assert found["query"]["position"] == 10 and len(found["results"]) == 2
+    sat = client.get("/api/models/cls/saturation?layer=1").get_json()
+    assert set(sat["gates"]) == {"z", "r"} and len(sat["gates"]["z"]["low"]) == 5
+    models = {m["name"]: m for m in client.get("/api/models").get_json()["models"]}
+    assert models["lm"]["contrasts"][0] == {"label": "the count: a's minus b's so far",
+                                             "rank": "target", "a": "count a b", "b": None}
+    assert models["cls"]["contrasts"][-1]["rank"] == "class"
+
+
 def test_configs(client, tmp_path):
     listing = {c["file"]: c for c in client.get("/api/configs").get_json()["configs"]}
     assert listing["good.yaml"]["valid"] and not listing["bad.yaml"]["valid"]
@@ -211,6 +235,23 @@ def test_analyses_publish_the_declared_specs_and_the_js_fixture_is_current(clien
     ("get", "/api/configs/validate", None, 405, "this method is not allowed here"),
     ("put", "/api/configs/a.yaml", [1], 400, "expected a JSON object body"),
     ("post", "/api/configs/validate", {"text": 3}, 400, "text: got 3; expected a string"),
+    ("get", "/api/models/lm/ranking?rank=words&a=zebra&b=a", None, 400,
+     "a: 'zebra' is not in the vocabulary"),
+    ("get", "/api/models/lm/ranking?rank=pattern&a=a%20after%20<pad>", None, 400,
+     "a: no position of the split matches pattern 'a after <pad>'"),
+    ("get", "/api/models/lm/ranking?rank=pattern&a=a%20aftr%20b", None, 400,
+     "a: expected 'next', 'prev', 'after', 'inside' or '|' at 'aftr'"),
+    ("get", "/api/models/lm/ranking?rank=class&a=pos", None, 400,
+     "rank: 'class' needs a classifier; 'lm' is a language model"),
+    ("get", "/api/models/lm/ranking?rank=word&a=a&state=z", None, 400,
+     "state: got 'z'; allowed for lstm: h, c, i, f, o, g"),
+    ("get", "/api/models/lm/ranking?rank=sideways&a=a", None, 400, "rank: got 'sideways'; expected one of"),
+    ("get", "/api/models/lm/contexts/99?layer=0", None, 400, "unit: got 99; layer 0 has units 0..6"),
+    ("get", "/api/models/lm/heatmap?units=0,7", None, 400, "units: got 7; layer 0 has units 0..6"),
+    ("get", "/api/models/lm/heatmap?doc=100000", None, 400, "doc: got 100000; the test split has"),
+    ("get", "/api/models/lm/search?units=1&start=0&length=51", None, 400, "length: got 51"),
+    ("get", "/api/models/lm/saturation?layer=3", None, 400, "layer: got 3; model 'lm' has layers 0..1"),
+    ("post", "/api/models/lm/heatmap", {"text": "QQQ", "units": [0]}, 400, "every word is out of the vocabulary"),
     ("delete", "/api/models/lm", None, 405, "this method is not allowed here"),
     ("get", "/api/nothing", None, 404, "no such endpoint; see /api/openapi.json"),
 ])

@@ -7,4 +7,7 @@ export { responseProfile } from "./responseProfile.js";
 export { boxPlots } from "./boxPlots.js";
 export { tokenGlyphs } from "./tokenGlyphs.js";
 export { showTooltip, hideTooltip, esc } from "./tooltip.js";
+export { textHeatmap } from "./textHeatmap.js";
+export { histogramPair } from "./histogramPair.js";
+export { saturationScatter, GATE_COLORS } from "./saturationScatter.js";
 export { lossCurve } from "./lossCurve.js";

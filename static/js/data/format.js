@@ -47,7 +47,10 @@ export const KIND_LABELS = Object.freeze({
   o: "o (output gate)", g: "g (candidate)", z: "z (update gate)", r: "r (reset gate)", hh: "h̃ (candidate)",
 });
 
-export function kindLabel(kind) {
+/** The label of a state kind; `values: true` names the state itself rather than its update
+ * (the Units view shows values, the co-cluster views updates). */
+export function kindLabel(kind, { values = false } = {}) {
+  if (values && (kind === "h" || kind === "c")) return kind === "h" ? "h (hidden state)" : "c (cell state)";
   return KIND_LABELS[kind] ?? kind;
 }
 

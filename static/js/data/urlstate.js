@@ -1,8 +1,9 @@
 // The page state as URL query parameters, and back (pure). viewState.js keeps it in sync.
 
 import { clamp } from "./options.js";
+import { MAX_FOCUS } from "./units.js";
 
-export const VIEW_NAMES = Object.freeze(["main", "compare", "sentence", "configs"]);
+export const VIEW_NAMES = Object.freeze(["main", "compare", "sentence", "units", "configs"]);
 export const MAX_WORDS = 3;
 export const MAX_UNITS = 2;
 
@@ -56,7 +57,8 @@ export function parseUnitKey(s) {
  */
 export function urlFields(specs) {
   const declared = specs?.coclusters;
-  if (!declared) throw new Error("the server's parameter specs (/api/analyses) are missing");
+  const ranking = specs?.ranking;
+  if (!declared || !ranking) throw new Error("the server's parameter specs (/api/analyses) are missing");
   const fromSpec = Object.fromEntries(SPEC_FIELDS.map((f) => {
     const spec = declared[f.param];
     return [f.key, { key: f.key, param: f.param, default: spec.default ?? null, parse: specParser(spec) }];
@@ -79,6 +81,13 @@ export function urlFields(specs) {
     { key: "text", param: "text", default: null, parse: text(20000) },
     { key: "token", param: "token", default: null, parse: int(0, 100000) },
     { key: "config", param: "config", default: null, parse: text(200) },
+    // the Units view: contrast, its two sides, score, focused units and a phrase to search
+    { key: "rank", param: "rank", default: ranking.rank.default, parse: specParser(ranking.rank) },
+    { key: "a", param: "a", default: null, parse: specParser(ranking.a) },
+    { key: "b", param: "b", default: null, parse: specParser(ranking.b) },
+    { key: "score", param: "score", default: ranking.score.default, parse: specParser(ranking.score) },
+    { key: "focus", param: "u", default: [], parse: int(0, 1e6), repeat: MAX_FOCUS },
+    { key: "phrase", param: "phrase", default: null, parse: (s) => (/^\d+:\d+$/.test(s) ? s : undefined) },
     { key: "jobs", param: "jobs", default: false, parse: flag },
   ]);
 }

@@ -3,9 +3,10 @@
 import d3 from "../../vendor/d3.js";
 
 /**
- * Control specs: {key, label, type: "select" | "segmented" | "range", help?, options(state) ->
+ * Control specs: {key, label, type: "select" | "segmented" | "range" | "text", help?, options(state) ->
  * [{value, label, title?, disabled?}] (select, segmented), min, max, step, bounds(state) -> [lo, hi],
- * value(state) (default state[key]), format(value, state) (range), hidden(state) -> bool,
+ * value(state) (default state[key]), format(value, state) (range), placeholder and maxLength
+ * (text: committed on Enter or when it loses focus; empty = null), hidden(state) -> bool,
  * extra(el, state) (fills a slot under the control)}.
  *
  * `renderControls(container, specs, state, onChange)` draws or updates them (keyed by `key`);
@@ -42,6 +43,17 @@ function build(el, s) {
     });
   } else if (s.type === "segmented") {
     el.append("div").attr("class", "segmented").attr("role", "radiogroup").attr("id", id).attr("aria-label", s.label);
+  } else if (s.type === "text") {
+    const commit = function () {
+      const { spec, onChange } = current(el);
+      const value = this.value.trim() || null;
+      if (value !== (el.property("__value") ?? null)) onChange(spec.key, value);
+    };
+    el.append("input").attr("type", "text").attr("id", id).attr("name", s.key)
+      .attr("placeholder", s.placeholder ?? null).attr("maxlength", s.maxLength ?? null)
+      .attr("spellcheck", "false").attr("autocomplete", "off")
+      .on("change", commit)
+      .on("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); commit.call(this); } });
   } else if (s.type === "range") {
     el.append("input").attr("type", "range").attr("id", id).attr("name", s.key)
       .attr("min", s.min).attr("max", s.max).attr("step", s.step ?? 1)
@@ -89,6 +101,11 @@ function update(el, s, state) {
         const { spec, onChange } = current(el);
         onChange(spec.key, o.value);
       });
+  } else if (s.type === "text") {
+    const v = (s.value ? s.value(state) : state[s.key]) ?? null;
+    el.property("__value", v);
+    const input = el.select("input").attr("placeholder", s.placeholder ?? null);
+    if (document.activeElement !== input.node()) input.property("value", v ?? "");
   } else if (s.type === "range") {
     const v = s.value ? s.value(state) : state[s.key];
     const input = el.select("input");

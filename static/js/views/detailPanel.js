@@ -90,6 +90,7 @@ export function createDetailPanel(container) {
         const head = card.append("div").attr("class", "card-head");
         head.append("span").attr("class", "card-title");
         head.append("span").attr("class", "card-sub");
+        head.append("a").attr("class", "open-units").text("what it does →");
         head.append("button").attr("class", "icon-button remove").attr("type", "button").attr("aria-label", "remove").text("×");
         card.append("div").attr("class", "card-body");
         return card;
@@ -99,6 +100,8 @@ export function createDetailPanel(container) {
         const card = d3.select(this);
         card.select(".card-title").text(u.title);
         card.select(".card-sub").text(u.sub ?? "");
+        card.select(".open-units").attr("href", u.href ?? null).classed("hidden", !u.href)
+          .attr("title", `open unit ${u.title.replace("unit ", "")} in the Units view: its strongest contexts, histogram and rankings`);
         card.select(".remove").on("click", () => onRemoveUnit(u.key));
         const body = card.select(".card-body");
         body.selectAll(".error-box").remove();

@@ -23,7 +23,9 @@ export function unitCards(app, state) {
   return state.units.map((u) => {
     const model = findModel(app, u.model);
     const kind = model && model.kinds.includes(state.state) ? state.state : "h";
-    const card = { key: unitKey(u), title: `unit ${u.unit}`, sub: `${u.model} · L${u.layer} · ${kind}`, stats: null, error: null };
+    const card = { key: unitKey(u), title: `unit ${u.unit}`, sub: `${u.model} · L${u.layer} · ${kind}`, stats: null, error: null,
+      // the Units view of this unit: its contexts, histogram and rankings
+      href: app.codec.serializeState({ ...app.viewState.get(), view: "units", model: u.model, layer: u.layer, state: kind, focus: [u.unit], phrase: null }) };
     card.promise = model
       ? api.getUnit(u.model, u.unit, { layer: u.layer, state: kind, split: model.default_split ?? null })
         .then((s) => { card.stats = s; }, (e) => { card.error = e; })
