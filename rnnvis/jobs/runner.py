@@ -201,9 +201,12 @@ class Runner:
             except Exception:  # noqa: BLE001 - e.g. a full disk: say so, keep supervising
                 traceback.print_exc()
                 self._stopping.wait(5.0)
-            if self._stopping.is_set() and not self.running:
+            if not self._stopping.is_set():
+                self._stopping.wait(self.poll)     # wakes at once when stop() is called
+            elif self.running:
+                time.sleep(self.poll)              # stopping: wait for the jobs to exit
+            else:
                 return
-            self._stopping.wait(self.poll)
 
     def _step(self) -> None:
         """One round: end the jobs that exited, signal those to stop, start queued ones."""
