@@ -8,6 +8,7 @@ bug: the CLI shows its traceback, the API answers 500 and logs it.
 from __future__ import annotations
 
 __all__ = ["UserError", "NotFound", "Conflict", "NoStates", "TooLarge", "TooBusy", "Invalid",
+           "Unauthorized",
            "ParamError",
            "ConfigError", "DatasetError", "RecordingError", "CoclusterError", "LayoutError",
            "ModelImportError", "Incompatible"]
@@ -59,6 +60,12 @@ class TooBusy(UserError):
     """Too much work is already waiting, e.g. the job queue is full (429)."""
 
     status = 429
+
+
+class Unauthorized(UserError):
+    """The server wants its token (``serve --token``) and the request lacks it (401)."""
+
+    status = 401
 
 
 class ParamError(UserError):

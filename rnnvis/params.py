@@ -84,12 +84,14 @@ class Param:
             text = "one of: " + ", ".join(map(str, self.choices))
         elif k in ("int", "float"):
             noun = "an integer" if k == "int" else "a number"
-            if self.min is not None and self.max is not None:
-                text = f"{noun} from {self.min:g} to {self.max:g}"
-            elif self.min is not None:
-                text = f"{noun} >= {self.min:g}"
-            elif self.max is not None:
-                text = f"{noun} <= {self.max:g}"
+            lo, hi = (None if v is None else f"{v:d}" if isinstance(v, int) else f"{v:g}"
+                      for v in (self.min, self.max))
+            if lo is not None and hi is not None:
+                text = f"{noun} from {lo} to {hi}"
+            elif lo is not None:
+                text = f"{noun} >= {lo}"
+            elif hi is not None:
+                text = f"{noun} <= {hi}"
             else:
                 text = noun
         elif k == "bool":
@@ -342,6 +344,21 @@ class Params:
     def from_namespace(self, ns: argparse.Namespace) -> dict:
         """The values of these parameters in parsed command-line arguments."""
         return {p.name: getattr(ns, p.name) for p in self.items}
+
+    def to_argv(self, values: Mapping[str, Any]) -> list[str]:
+        """Checked ``values`` as command-line options that :meth:`add_arguments` reads back:
+        ``--name=value`` (one argument, so a value is never taken for an option), a true bool
+        as its bare flag; absent values and false bools are left out."""
+        out = []
+        for p, value in zip(self.items, self.check(values).values()):
+            if value is None or value is False:
+                continue
+            if p.kind == "bool":
+                out.append(p.flag)
+            else:
+                text = ",".join(map(str, value)) if p.kind in ("ints", "strs") else str(value)
+                out.append(f"{p.flag}={text}")
+        return out
 
     def to_json(self) -> dict:
         """``{name: spec}`` for the browser."""

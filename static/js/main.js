@@ -10,6 +10,7 @@ import { createSentenceView } from "./views/sentenceView.js";
 import { createTrajectoryView } from "./views/trajectoryView.js";
 import { createConfigView } from "./views/configView.js";
 import { createUnitsView } from "./views/unitsView.js";
+import { createJobsPanel } from "./views/jobsPanel.js";
 import { renderNoModels, showError } from "./views/status.js";
 import { defaultModel, findModel } from "./views/common.js";
 import { modelShape, headlineMetric, modelSource } from "./data/format.js";
@@ -94,7 +95,28 @@ async function boot() {
     event.preventDefault();
     viewState.set({ view: this.dataset.view });
   });
-  viewState.on(`${VIEW_STATE.CHANGE}.main`, (state) => render(state));
+
+  // A finished job's model joins every model picker: reload the models, forget cached answers
+  // (a model trained again under its name has new ones), and redraw the current view.
+  app.onJobsDone = async (done) => {
+    try {
+      app.models = (await api.getModels()).models.sort((a, b) => a.name.localeCompare(b.name));
+    } catch (err) {
+      toast(err.message);
+      return;
+    }
+    api.clearCache();
+    for (const job of done) toast(`job #${job.id} is done: ${job.model} is ready`, "info");
+    render(viewState.get());
+  };
+  app.jobs = createJobsPanel(app, d3.select("#jobs-toggle"), d3.select("#jobs-panel"));
+
+  viewState.on(`${VIEW_STATE.CHANGE}.main`, (state, keys) => {
+    app.jobs.update(state);
+    if (keys.every((k) => k === "jobs")) return;  // the panel opened or closed: the view stays
+    render(state);
+  });
+  app.jobs.update(viewState.get());
   render(viewState.get());
 }
 

@@ -95,3 +95,12 @@ test("point colours: categories cycle, numbers run low to high, missing values a
   assert.equal(num(3), "#c9ced6");
   assert.equal(charts.ckaColour(1), globalThis.d3.interpolateBlues(0.92));
 });
+
+test("lossCurve: defaults and chainable setters", () => {
+  const chart = charts.lossCurve();
+  assert.deepEqual(chart.data(), { train: [], valid: [] });
+  assert.equal(chart.epochs(), null);
+  assert.equal(chart.epochs(0).epochs(), 0);
+  assert.equal(chart.width(200).height(80), chart);
+  assert.equal(chart.width(), 200);
+});

@@ -18,6 +18,7 @@ test("a full state round-trips through the URL", () => {
     state: "c", k: 7, topK: 500, mode: "signed", words: ["buy", "sell", "n't"],
     units: [{ model: "demo-lstm", layer: 1, unit: 42 }, { model: "demo-gru", layer: 0, unit: 0 }],
     threshold: 0, widthScale: 2.5, clip: 0.4, text: "the stock & bond market, fell", token: 3, config: "x.yaml",
+    jobs: true,
   };
   const q = serializeState(s);
   assert.ok(q.startsWith("?view=compare&model=demo-lstm&layer=1&compare=demo-gru"));
@@ -76,7 +77,7 @@ test("bounds, choices and defaults come from the server's specs", () => {
   assert.equal(codec.defaultState().topK, 50);
   assert.equal(codec.serializeState({ ...codec.defaultState(), topK: 300 }), "?top_k=300");
   assert.equal(codec.parseState("?mode=only").mode, "only");
-  assert.equal(codec.parseState("?mode=signed").mode, "abs");
+  assert.equal(codec.parseState("?mode=signed").mode, null);   // not a choice: the default (none)
   assert.throws(() => urlFields({}), /parameter specs/);
 });
 
@@ -103,4 +104,13 @@ test("trajectory fields round-trip; bounds and choices come from the server's sp
   assert.equal(bad.colour, "cluster");
   assert.equal(bad.matchOrder, false);
   assert.equal(parseState("?match=1").matchOrder, true);
+});
+
+test("the jobs panel flag reads true/false and 1/0, and is left out when closed", () => {
+  assert.equal(parseState("?jobs=1").jobs, true);
+  assert.equal(parseState("?jobs=true").jobs, true);
+  assert.equal(parseState("?jobs=0").jobs, false);
+  assert.equal(parseState("?jobs=maybe").jobs, false);
+  assert.equal(serializeState({ ...defaultState(), jobs: false }), "");
+  assert.equal(serializeState({ ...defaultState(), jobs: true }), "?jobs=true");
 });

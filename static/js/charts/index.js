@@ -13,3 +13,4 @@ export { saturationScatter, GATE_COLORS } from "./saturationScatter.js";
 export { trajectoryPlot, pointColour, PATH_COLORS, CATEGORY_COLORS } from "./trajectoryPlot.js";
 export { ckaHeatmap, ckaColour } from "./ckaHeatmap.js";
 export { matchStrip } from "./matchStrip.js";
+export { lossCurve } from "./lossCurve.js";

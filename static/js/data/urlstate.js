@@ -18,6 +18,7 @@ const float = (lo, hi) => (s) => {
   return s !== "" && Number.isFinite(v) ? clamp(v, lo, hi) : undefined;
 };
 const oneOf = (allowed) => (s) => (allowed.includes(s) ? s : undefined);
+const flag = (s) => ({ true: true, 1: true, false: false, 0: false })[s];
 const text = (max) => (s) => (s.length && s.length <= max ? s : undefined);
 const bool = (s) => (s === "true" || s === "1" ? true : s === "false" || s === "0" ? false : undefined);
 
@@ -105,6 +106,7 @@ export function urlFields(specs) {
     { key: "text2", param: "text2", default: null, parse: text(20000) },
     // compare: order the right side's chips by the unit matching
     { key: "matchOrder", param: "match", default: false, parse: bool },
+    { key: "jobs", param: "jobs", default: false, parse: flag },
   ]);
 }
 
