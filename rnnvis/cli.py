@@ -8,13 +8,15 @@ import signal
 import sys
 from pathlib import Path
 
+from .atomic import read_json
 from .errors import UserError
 from .params import MODEL, Param, Params
 
 __all__ = ["main", "build_parser"]
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_CONFIGS = ("demo-lstm.yaml", "demo-gru.yaml")
+DEMO_CONFIGS = ("demo-lstm.yaml", "demo-gru.yaml", "synthetic-counting.yaml")
+FIRST_LOOK_STEPS = 300   # batches a demo language model trains before the views are served
 
 
 SERVE_PARAMS = Params(
@@ -245,31 +247,59 @@ def format_clusters(view: dict, max_words: int = 12) -> str:
 
 
 def cmd_demo(args) -> int:
-    """Train and evaluate the demo models if missing, then serve the views."""
+    """Prepare the demo models, then serve the views; language models train in two stages.
+
+    A language model first trains one short epoch (FIRST_LOOK_STEPS batches), enough for a first
+    look at its memory within minutes; the rest of its epochs are queued as a job that resumes
+    from that checkpoint and re-evaluates, while the server already shows the first look. The
+    Jobs panel shows the progress, and the views refresh when the job is done. Run again, it
+    reuses what exists and queues only what is unfinished.
+    """
+    from .modelling.config import load_config
     from .modelling.manager import format_metrics, train_from_config
     from .modelling.modeldir import model_dir
-    from .modelling.config import load_config
-
-    for name in DEMO_CONFIGS:
-        path = ROOT / "config" / name
-        cfg = load_config(path)
-        mdir = model_dir(cfg.name)
-        if mdir.status() in ("trained", "evaluated"):
-            print(f"{cfg.name}: already trained")
-            continue
-        print(f"training {cfg.name} from {path.relative_to(ROOT)}")
-        result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet)
-        print(f"{cfg.name}: {format_metrics(result.metrics)}")
     from .recording.evaluation import evaluate_model
 
-    for name in DEMO_CONFIGS:
-        cfg = load_config(ROOT / "config" / name)
+    later = []
+    for file in DEMO_CONFIGS:
+        path = ROOT / "config" / file
+        cfg = load_config(path)
+        mdir = model_dir(cfg.name)
+        staged = cfg.task == "language_model" and cfg.train.epochs > 1
+        if mdir.status() not in ("trained", "evaluated"):
+            print(f"training {cfg.name} from {path.relative_to(ROOT)}"
+                  + (f" (a first look: {FIRST_LOOK_STEPS} batches)" if staged else ""))
+            result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet,
+                                       **({"epochs": 1, "max_steps": FIRST_LOOK_STEPS}
+                                          if staged else {}))
+            print(f"{cfg.name}: {format_metrics(result.metrics)}")
         s = evaluate_model(cfg.name, progress=not args.quiet)
         print(f"{cfg.name}: {'evaluation up to date' if s.reused else f'evaluated {s.tokens:,} tokens'}")
+        done = (read_json(mdir.checkpoints / "state.json") or {}).get("epochs_done", 0)
+        if staged and done < cfg.train.epochs:
+            later.append((file, cfg.name))
     cmd_models(args)
+    if later and not args.no_serve:
+        _queue_demo_training(later)
     if args.no_serve:
         return 0
     return cmd_serve(args)
+
+
+def _queue_demo_training(models) -> None:
+    """Queue (or resume) the jobs that finish training the demo models, once each."""
+    from .jobs import queue
+
+    active = {j["model"]: j for j in queue.jobs()["jobs"]
+              if j["status"] in ("queued", "running", "interrupted")}
+    for file, name in models:
+        job = active.get(name)
+        if job and job["status"] == "interrupted":
+            queue.resume(job["id"])
+        elif job is None:
+            job = queue.submit("train-evaluate", {"config": file, "resume": True})
+        print(f"{name}: the rest of its training runs as job {job['id']} while the views are "
+              "served (see the Jobs panel; the views refresh when it is done)")
 
 
 def cmd_evaluate(args) -> int:

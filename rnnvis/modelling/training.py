@@ -16,7 +16,7 @@ import numpy as np
 from ..atomic import atomic_path, read_json, write_json
 from .config import ModelConfig
 from ..errors import UserError
-from .models import build_model, keras, zero_states
+from .models import LOGITS, build_model, keras, zero_states
 from .modeldir import ModelDir
 
 import tensorflow as tf  # noqa: E402  (after keras, which selects the backend)
@@ -100,7 +100,18 @@ class _Steps:
             states = [tf.TensorSpec([None, u], tf.float32)
                       for u in cfg.model.layers for _ in range(2 if cfg.model.cell == "lstm" else 1)]
             sig = [spec, spec, states]
-            self.train_step = tf.function(self._lm_train, input_signature=sig, jit_compile=JIT)
+            self.sampled = cfg.train.sampled_softmax
+            if self.sampled:
+                # the last hidden layer and the final states, to score a sample of the words
+                self.dense = model.get_layer(LOGITS)
+                vocab = self.dense.kernel.shape[-1]
+                if self.sampled >= vocab:
+                    raise UserError(f"train.sampled_softmax: got {self.sampled}; it must be below "
+                                    f"the vocabulary size {vocab} (or null for the full softmax)")
+                self.hidden = keras.Model(model.inputs, [self.dense.input, *model.outputs[1:]])
+            # the candidate sampler has no XLA kernel: a sampled step runs without jit_compile
+            self.train_step = tf.function(self._lm_train, input_signature=sig,
+                                          jit_compile=JIT and not self.sampled)
             self.eval_step = tf.function(self._lm_eval, input_signature=sig, jit_compile=JIT)
         else:
             sig = [spec, tf.TensorSpec([None], tf.int32)]
@@ -112,9 +123,21 @@ class _Steps:
         loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, out[0]))
         return loss, list(out[1:])
 
+    def _lm_sampled_loss(self, x, y, states):
+        out = self.hidden([x, *states], training=True)
+        h = tf.reshape(out[0], [-1, tf.shape(out[0])[-1]])
+        labels = tf.reshape(tf.cast(y, tf.int64), [-1, 1])
+        loss = tf.nn.sampled_softmax_loss(
+            tf.transpose(self.dense.kernel), self.dense.bias, labels, h,
+            num_sampled=self.sampled, num_classes=self.dense.kernel.shape[-1])
+        return tf.reduce_mean(loss), list(out[1:])
+
     def _lm_train(self, x, y, states):
         with tf.GradientTape() as tape:
-            loss, new_states = self._lm_loss(x, y, states, True)
+            if self.sampled:
+                loss, new_states = self._lm_sampled_loss(x, y, states)
+            else:
+                loss, new_states = self._lm_loss(x, y, states, True)
         variables = self.model.trainable_variables
         self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return loss, new_states

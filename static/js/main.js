@@ -11,6 +11,7 @@ import { createTrajectoryView } from "./views/trajectoryView.js";
 import { createConfigView } from "./views/configView.js";
 import { createUnitsView } from "./views/unitsView.js";
 import { createJobsPanel } from "./views/jobsPanel.js";
+import { isActive } from "./data/jobs.js";
 import { renderNoModels, showError } from "./views/status.js";
 import { defaultModel, findModel } from "./views/common.js";
 import { modelShape, headlineMetric, modelSource } from "./data/format.js";
@@ -70,6 +71,7 @@ async function boot() {
     const info = model && state.view !== VIEWS.CONFIGS
       ? [modelShape(model), model.dataset === "none" ? "" : model.dataset, headlineMetric(model), modelSource(model)] : [];
     d3.select("#model-info").text(info.filter(Boolean).join(" · "));
+    renderTraining();
     const name = NEEDS_MODELS.has(state.view) && !app.models.length ? "empty" : state.view;
     if (name !== currentName) {
       if (current) current.destroy();
@@ -109,6 +111,15 @@ async function boot() {
     for (const job of done) toast(`job #${job.id} is done: ${job.model} is ready`, "info");
     render(viewState.get());
   };
+  // the model on show is still training (e.g. the demo's models after their first look): say so
+  let jobsSeen = [];
+  function renderTraining() {
+    const job = jobsSeen.find((j) => j.model === viewState.get().model && isActive(j));
+    d3.select("#model-training").text(job
+      ? ` · ${job.status === "queued" ? "more training queued" : "still training"}: the views refresh when job #${job.id} is done`
+      : "");
+  }
+  app.onJobs = (jobs) => { jobsSeen = jobs; renderTraining(); };
   app.jobs = createJobsPanel(app, d3.select("#jobs-toggle"), d3.select("#jobs-panel"));
 
   viewState.on(`${VIEW_STATE.CHANGE}.main`, (state, keys) => {

@@ -147,6 +147,7 @@ export function createJobsPanel(app, button, panel) {
   }
 
   function render() {
+    app.onJobs?.(jobs);
     const active = jobs.filter(isActive).length;
     badge.text(active || "").classed("hidden", !active);
     button.classed("busy", jobs.some((j) => j.status === "running"));
