@@ -15,7 +15,9 @@ from .params import MODEL, Param, Params
 __all__ = ["main", "build_parser"]
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_CONFIGS = ("demo-lstm.yaml", "demo-gru.yaml", "synthetic-counting.yaml")
+#: the demo's configs, and whether each trains a first look before the views are served (the
+#: rest as a background job) or all at once (the counting task takes seconds)
+DEMO_CONFIGS = {"demo-lstm.yaml": True, "demo-gru.yaml": True, "synthetic-counting.yaml": False}
 FIRST_LOOK_STEPS = 300   # batches a demo language model trains before the views are served
 
 
@@ -206,19 +208,21 @@ def format_jobs(jobs: list[dict]) -> str:
     return _columns(header, lines)
 
 
-def cmd_cocluster(args) -> int:
-    """Co-cluster words and units of one layer; print the clusters or JSON."""
+def _report(args, out: dict, text) -> int:
+    """Print ``out`` as JSON with --json, else as ``text(out)``; exit 0."""
     import json
 
+    print(json.dumps(out) if args.json else text(out))
+    return 0
+
+
+def cmd_cocluster(args) -> int:
+    """Co-cluster words and units of one layer; print the clusters or JSON."""
     from .analysis.coclusterview import COCLUSTER_PARAMS, cocluster_view
 
     view = cocluster_view(args.name, **COCLUSTER_PARAMS.from_namespace(args),
                           stability=True, parallel=True)
-    if args.json:
-        print(json.dumps(view))
-        return 0
-    print(format_clusters(view, args.words))
-    return 0
+    return _report(args, view, lambda v: format_clusters(v, args.words))
 
 
 def format_clusters(view: dict, max_words: int = 12) -> str:
@@ -261,11 +265,11 @@ def cmd_demo(args) -> int:
     from .recording.evaluation import evaluate_model
 
     later = []
-    for file in DEMO_CONFIGS:
+    for file, staged in DEMO_CONFIGS.items():
         path = ROOT / "config" / file
         cfg = load_config(path)
         mdir = model_dir(cfg.name)
-        staged = cfg.task == "language_model" and cfg.train.epochs > 1
+        staged = staged and cfg.train.epochs > 1
         if mdir.status() not in ("trained", "evaluated"):
             print(f"training {cfg.name} from {path.relative_to(ROOT)}"
                   + (f" (a first look: {FIRST_LOOK_STEPS} batches)" if staged else ""))
@@ -314,13 +318,9 @@ def cmd_evaluate(args) -> int:
 
 def cmd_units(args) -> int:
     """Rank the units of a layer and state kind by a contrast; print the best or JSON."""
-    import json
-
     from .analysis.unitview import RANK_PARAMS, rank_units
 
-    out = rank_units(args.name, **RANK_PARAMS.from_namespace(args))
-    print(json.dumps(out) if args.json else format_ranking(out))
-    return 0
+    return _report(args, rank_units(args.name, **RANK_PARAMS.from_namespace(args)), format_ranking)
 
 
 def format_ranking(out: dict) -> str:
@@ -342,14 +342,15 @@ def format_ranking(out: dict) -> str:
 
 def cmd_contexts(args) -> int:
     """Print a unit's strongest positive and negative contexts."""
-    import json
-
     from .analysis.unitview import CONTEXT_PARAMS, top_contexts
 
     out = top_contexts(args.name, **CONTEXT_PARAMS.from_namespace(args))
-    if args.json:
-        print(json.dumps(out))
-        return 0
+    return _report(args, out, format_contexts)
+
+
+def format_contexts(out: dict) -> str:
+    """The `contexts` report: each context's value, position and window, the unit's token in
+    brackets."""
     sep = "" if len(max(out["positive"][0]["tokens"], key=len, default="")) <= 1 else " "
     lines = [f"{out['model']} layer {out['layer']} state {out['state']} unit {out['unit']}: "
              f"mean {out['mean']:+.4f}, std {out['std']:.4f}, range "
@@ -360,8 +361,7 @@ def cmd_contexts(args) -> int:
             words = list(c["tokens"])
             words[c["offset"]] = f"[{words[c['offset']]}]"
             lines.append(f"  {c['value']:+.4f}  @{c['position']:<8} {sep.join(words)}")
-    print("\n".join(lines))
-    return 0
+    return "\n".join(lines)
 
 
 def cmd_graph(args) -> int:
@@ -382,13 +382,10 @@ def cmd_graph(args) -> int:
 
 def cmd_similarity(args) -> int:
     """Print the linear CKA between the layers of one model, or of two models, or JSON."""
-    import json
-
     from .analysis.similarityview import SIMILARITY_PARAMS, similarity
 
     out = similarity(args.name, **SIMILARITY_PARAMS.from_namespace(args))
-    print(json.dumps(out) if args.json else format_similarity(out))
-    return 0
+    return _report(args, out, format_similarity)
 
 
 def format_similarity(out: dict) -> str:

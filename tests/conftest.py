@@ -1,10 +1,11 @@
 """Shared fixtures: every test runs with its own temporary RNNVIS_HOME."""
 
-import contextlib
 import os
 
 import numpy as np
 import pytest
+
+from tests.workspace import workspace
 import yaml
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -38,25 +39,12 @@ def _config(tmp, name, cell, task):
     return path
 
 
-@contextlib.contextmanager
-def _workspace(root):
-    """RNNVIS_HOME set to ``root`` while a session fixture builds models there."""
-    old = os.environ.get("RNNVIS_HOME")
-    os.environ["RNNVIS_HOME"] = str(root)
-    try:
-        yield root
-    finally:
-        if old is None:
-            os.environ.pop("RNNVIS_HOME", None)
-        else:
-            os.environ["RNNVIS_HOME"] = old
-
 
 @pytest.fixture(scope="session")
 def home(tmp_path_factory):
     """A workspace with a trained 2-layer LSTM language model and a GRU classifier."""
     root = tmp_path_factory.mktemp("eval_home")
-    with _workspace(root):
+    with workspace(root):
         for name, cell, task in (("lm", "lstm", "language_model"), ("cls", "gru", "classification")):
             from rnnvis.recording.evaluation import evaluate_model
             from rnnvis.modelling.manager import train_from_config
@@ -104,7 +92,7 @@ def pair_home(home, tmp_path_factory):
     root = tmp_path_factory.mktemp("pair_home")
     for name in ("lm", "cls"):
         shutil.copytree(home / "models" / name, root / "models" / name)
-    with _workspace(root):
+    with workspace(root):
         from rnnvis.modelling.manager import train_from_config
         from rnnvis.recording.evaluation import evaluate_model
 

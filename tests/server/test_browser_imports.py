@@ -5,6 +5,8 @@ import shutil
 
 import numpy as np
 import pytest
+
+from tests.workspace import workspace
 from playwright.sync_api import expect
 
 from tests.server.browser_fixtures import shot
@@ -17,8 +19,6 @@ ONNX_NAME, STATES_NAME = "zz-onnx", "zz-lstmvis"   # sorted after the tiny model
 def imported(live, tmp_path_factory):
     """An ONNX LSTM language model (imported and evaluated) and LSTMVis states, in the live
     server's workspace; removed afterwards."""
-    import os
-
     import h5py
 
     from rnnvis.importing import import_model
@@ -38,20 +38,15 @@ def imported(live, tmp_path_factory):
         f.create_dataset("words", data=ids)
     with h5py.File(project / "states.h5", "w") as f:
         f.create_dataset("output1", data=np.tanh(rng.normal(size=(600, 12))).astype(np.float32))
-    old = os.environ.get("RNNVIS_HOME")
-    os.environ["RNNVIS_HOME"] = str(live.home)
     try:
-        import_model("onnx", str(FIXTURES / "lstm2-lm.onnx"), ONNX_NAME,
-                     vocab=str(FIXTURES / "vocab.txt"), data=str(corpus), log=lambda *a: None)
-        evaluate_model(ONNX_NAME, progress=False)
-        import_model("lstmvis", str(project / "states.h5"), STATES_NAME, vocab=str(project / "words.dict"),
-                     data=str(project / "words.h5"), cell="gru", log=lambda *a: None)
-        yield live
+        with workspace(live.home):
+            import_model("onnx", str(FIXTURES / "lstm2-lm.onnx"), ONNX_NAME,
+                         vocab=str(FIXTURES / "vocab.txt"), data=str(corpus), log=lambda *a: None)
+            evaluate_model(ONNX_NAME, progress=False)
+            import_model("lstmvis", str(project / "states.h5"), STATES_NAME, vocab=str(project / "words.dict"),
+                         data=str(project / "words.h5"), cell="gru", log=lambda *a: None)
+            yield live
     finally:
-        if old is None:
-            os.environ.pop("RNNVIS_HOME", None)
-        else:
-            os.environ["RNNVIS_HOME"] = old
         for name in (ONNX_NAME, STATES_NAME):
             shutil.rmtree(live.home / "models" / name, ignore_errors=True)
 
