@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
-from pathlib import Path
 
+from . import __version__, console
 from .errors import UserError
+from .locations import example_configs
 from .params import Param, Params
 
 __all__ = ["main", "build_parser"]
 
-ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIGS = ("demo-lstm.yaml", "demo-gru.yaml")
 
 
@@ -67,7 +68,8 @@ def cmd_models(args) -> int:
 
     rows = model_rows()
     if not rows:
-        print("no models yet; train one with: python manage.py train config/demo-lstm.yaml")
+        prog = getattr(args, "prog", "rnnvis")
+        print(f"no models yet; `{prog} demo` trains the demo models, `{prog} train CONFIG` one model")
         return 0
     print(format_table(rows))
     return 0
@@ -182,19 +184,19 @@ def cmd_demo(args) -> int:
     from .modelling.config import load_config
 
     for name in DEMO_CONFIGS:
-        path = ROOT / "config" / name
+        path = example_configs() / name
         cfg = load_config(path)
         mdir = model_dir(cfg.name)
         if mdir.status() in ("trained", "evaluated"):
             print(f"{cfg.name}: already trained")
             continue
-        print(f"training {cfg.name} from {path.relative_to(ROOT)}")
+        print(f"training {cfg.name} from {os.path.relpath(path)}")
         result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet)
         print(f"{cfg.name}: {_format_metrics(result.metrics)}")
     from .recording.evaluation import evaluate_model
 
     for name in DEMO_CONFIGS:
-        cfg = load_config(ROOT / "config" / name)
+        cfg = load_config(example_configs() / name)
         s = evaluate_model(cfg.name, progress=not args.quiet)
         print(f"{cfg.name}: {'evaluation up to date' if s.reused else f'evaluated {s.tokens:,} tokens'}")
     cmd_models(args)
@@ -298,12 +300,24 @@ def _serve_args(s) -> None:
     SERVE_PARAMS.add_arguments(s)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    p = _Parser(prog="manage.py", description="rnnvis: train recurrent models and see what their "
-                "hidden units learned. Models live under $RNNVIS_HOME (default ./workspace).")
+VERBOSE_HELP = "show TensorFlow's log lines and Python warnings"
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand (``prog``: the name in usage lines; default:
+    how the program was called, e.g. ``rnnvis`` or ``manage.py``)."""
+    p = _Parser(prog=prog, description="rnnvis: train recurrent models and see what their "
+                "hidden units learned. Models live under $RNNVIS_HOME (default: workspace/ in "
+                "the repository, or in the current folder when rnnvis is installed).")
+    p.add_argument("--version", action="version", version=f"rnnvis {__version__}")
+    p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    # every command also takes --verbose after its name (SUPPRESS: absent keeps the global one)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
+    add_parser = sub.add_parser
+    sub.add_parser = lambda *a, **k: add_parser(*a, parents=[common], **k)
 
     s = sub.add_parser("validate", help="check config files (exit 2 with one line per error)",
                        description="Validate YAML model configs against the schema.")
@@ -406,14 +420,21 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv=None) -> int:
-    """Run the CLI; return the exit code (2 on user errors, with one line on stderr)."""
+def main(argv=None, prog: str | None = None) -> int:
+    """Run the CLI; return the exit code (2 on user errors, with one line on stderr).
+
+    Quiet unless ``--verbose``: no TensorFlow log lines, no Python warnings (rnnvis.console).
+    """
+    parser = build_parser(prog)
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2, already printed in one line)
         return int(exc.code or 0)
+    args.prog = parser.prog
+    was_verbose = console.set_verbose(args.verbose or console.verbose())
     try:
-        return args.func(args)
+        with console.quiet_warnings():
+            return args.func(args)
     except UserError as exc:
         for line in getattr(exc, "errors", None) or [str(exc)]:
             print(f"error: {line}", file=sys.stderr)
@@ -421,3 +442,5 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted; finished epochs are kept (resume with --resume)", file=sys.stderr)
         return 130
+    finally:
+        console.set_verbose(was_verbose)

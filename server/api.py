@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from rnnvis import __version__
 from rnnvis.analysis.coclusterview import COCLUSTER_PARAMS
 from rnnvis.params import MODEL, Param, Params
 from rnnvis.recording.evaluation import SENTENCES_PARAMS, UNIT_PARAMS, WORD_PARAMS
@@ -35,9 +36,11 @@ def openapi():
     return spec()
 
 
-@endpoint("GET", "/models", errors=(), response=obj("models", models=array(_MODEL)))
+@endpoint("GET", "/models", errors=(),
+          response=obj("models", "version", models=array(_MODEL), version={"type": "string"}))
 def models():
-    """Every stored model with task, cell, layers, dataset, status, metrics and class names."""
+    """Every stored model with task, cell, layers, dataset, status, metrics and class names,
+    and the version of rnnvis serving them."""
     from rnnvis.analysis.contrasts import suggested_contrasts
     from rnnvis.modelling.manager import model_rows
 
@@ -45,7 +48,7 @@ def models():
     for row in rows:
         if row.get("status") != "broken":
             row["contrasts"] = suggested_contrasts(row["task"], row["dataset"], row.get("classes"))
-    return {"models": rows}
+    return {"models": rows, "version": __version__}
 
 
 @endpoint("GET", "/models/<name>", path=NAME, response=_MODEL)
