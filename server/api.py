@@ -10,16 +10,15 @@ from flask import current_app
 
 from rnnvis import __version__
 from rnnvis.analysis.coclusterview import COCLUSTER_PARAMS
-from rnnvis.params import MODEL, Param, Params
-from rnnvis.recording.evaluation import SENTENCES_PARAMS, UNIT_PARAMS, WORD_PARAMS
+from rnnvis.params import MODEL, Params
+from rnnvis.recording.evaluation import (SENTENCES_PARAMS, UNIT, UNIT_PARAMS, WORD,
+                                        WORD_PARAMS)
 from rnnvis.recording.sentence import SENTENCE_PARAMS
 
 from .endpoints import array, endpoint, obj
 from .openapi import spec
 
 NAME = Params(MODEL)
-WORD = Param("word", "str", required=True, max_length=200, help="a word of the vocabulary")
-UNIT = Param("unit", "int", required=True, min=0, help="unit index in the layer, from 0")
 
 _MODEL = obj("name", "task", "cell", "layers", "kinds", "status", "metrics", "splits",
              name={"type": "string"}, layers=array({"type": "integer"}),
