@@ -64,7 +64,8 @@ def import_tensorflow():
         import tensorflow as tf
 
         return tf
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")   # C++ INFO and WARNING after the import
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # C++ logs after the import (e.g. oneDNN's
+    # "supports DT_BOOL only on ..." ERROR line while a classifier trains); errors still raise
     with muted_stderr():   # the import's own lines ignore that variable (absl, oneDNN)
         import tensorflow as tf
     for name in ("tensorflow", "absl"):

@@ -16,7 +16,7 @@ from . import console
 from .analysis.coclusterview import COCLUSTER_PARAMS, DEFAULT_TOP_K
 from .errors import NotFound
 from .modelling.manager import describe, model_rows
-from .modelling.modeldir import list_model_dirs, model_dir
+from .modelling.modeldir import list_model_dirs, model_dir, workspace
 from .params import MODEL, Param, Params
 from .recording.evaluation import UNIT, UNIT_PARAMS, WORD, WORD_PARAMS
 
@@ -42,7 +42,7 @@ def known_model(name: str, field: str = "name"):
     if not mdir.exists():
         names = [d.name for d in list_model_dirs()]
         have = f"models: {', '.join(names)}" if names else "no models yet (run `rnnvis demo`)"
-        raise NotFound(f"unknown model {name!r}; {have}")
+        raise NotFound(f"unknown model {name!r} in {workspace()}; {have}")
     return mdir
 
 

@@ -107,6 +107,19 @@ def test_a_command_that_runs_tensorflow_is_quiet_off_a_terminal(own_home):
     assert len(lines) == 1 and re.match(r"lm: recorded [\d,]+ tokens in [\d.]+ s \(", lines[0])
 
 
+def test_training_a_classifier_is_quiet_off_a_terminal(tmp_path):
+    """Training prints its lines (data, one per epoch, the final metrics) and nothing from
+    TensorFlow, which logs an ERROR-level oneDNN line while a GRU classifier trains."""
+    from tests.conftest import _config
+
+    path = _config(tmp_path, "quiet-cls", "gru", "classification")
+    result = _rnnvis(["train", str(path), "--max-steps", "2"], tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["loading", "data:", "epoch", "final:"]
+
+
 def test_verbose_on_a_terminal_shows_tensorflow_and_the_progress_bar(own_home):
     """The other side of the quiet test: the same command on a terminal draws a progress bar,
     and with --verbose shows TensorFlow's own lines (so the quiet test could fail)."""

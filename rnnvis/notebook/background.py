@@ -85,9 +85,10 @@ def start(port: int | None = None) -> Background:
 
             sockets: dict = {}
             # word clouds are laid out in this process: no worker processes to outlive a kernel
+            listening = _listen(port)
             server = waitress.create_server(create_app({"PARALLEL_LAYOUTS": False}), map=sockets,
-                                            sockets=[_listen(port)], threads=4, ident="rnnvis")
-            bg = Background(server, sockets, server.effective_port)
+                                            sockets=[listening], threads=4, ident="rnnvis")
+            bg = Background(server, sockets, listening.getsockname()[1])
             bg.thread = threading.Thread(target=bg.serve, name="rnnvis-server", daemon=True)
             bg.thread.start()
             _RUNNING = bg
