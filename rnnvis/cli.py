@@ -425,6 +425,10 @@ def main(argv=None, prog: str | None = None) -> int:
 
     Quiet unless ``--verbose``: no TensorFlow log lines, no Python warnings (rnnvis.console).
     """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:   # answered before the parser imports the library (~2 s)
+        print(f"rnnvis {__version__}")
+        return 0
     parser = build_parser(prog)
     try:
         args = parser.parse_args(argv)
