@@ -4,11 +4,11 @@ server's page (the same URL a browser would show)."""
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from ..errors import ParamError
-from ..params import LAYER, STATE, Param, Params, hint
+from ..params import LAYER, Param, Params, hint
 from . import background
 
 __all__ = ["show", "url", "Frame", "VIEW", "SHOW_PARAMS", "PAGE_FIELDS"]
@@ -27,15 +27,16 @@ PAGE_FIELDS = ("layer", "compare", "layer2", "state", "k", "top_k", "mode", "wor
                "u", "phrase")
 
 
+LAYER2 = replace(LAYER, name="layer2", default=None, help="the right-hand layer (compare view)")
+
+
 def _declared() -> dict[str, Param]:
-    """The server-declared parameters among the page's fields, checked before the page sees them."""
+    """The declared parameters among the page's fields (the API's co-cluster and ranking
+    parameters), checked before the page sees them."""
     from ..analysis.coclusterview import COCLUSTER_PARAMS
     from ..analysis.unitview import RANK_PARAMS
 
-    out = {p.name: p for p in COCLUSTER_PARAMS if p.name in PAGE_FIELDS}
-    out.update({p.name: p for p in RANK_PARAMS if p.name in ("rank", "a", "b", "score")})
-    out["layer2"] = Param("layer2", "int", None, min=0, help=LAYER.help)
-    return out
+    return {p.name: p for p in (*COCLUSTER_PARAMS, *RANK_PARAMS, LAYER2) if p.name in PAGE_FIELDS}
 
 
 def _check_model(name, field: str) -> dict:
@@ -65,10 +66,9 @@ def page_query(model: str | None, view: str, state: dict) -> list[tuple[str, str
             value = declared[key].check(value)
         if key == "compare":
             _check_model(value, "compare")
-        if key == "layer" and info:
-            if not 0 <= LAYER.check(value) < len(info["layers"]):
-                raise ParamError(f"layer: got {value!r}; model {info['name']!r} has layers "
-                                 f"0..{len(info['layers']) - 1}", param="layer")
+        if key == "layer" and info and value >= len(info["layers"]):
+            raise ParamError(f"layer: got {value!r}; model {info['name']!r} has layers "
+                             f"0..{len(info['layers']) - 1}", param="layer")
         if key == "state" and info and value not in info["kinds"]:
             raise ParamError(f"state: got {value!r}; model {info['name']!r} records "
                              f"{', '.join(info['kinds'])}" + hint(value, info["kinds"]), param="state")
