@@ -1,8 +1,9 @@
 """What rnnvis prints: quiet by default, everything with ``--verbose`` (or ``RNNVIS_VERBOSE=1``).
 
 Quiet means: TensorFlow's C++ log lines (oneDNN, absl, CPU features) are dropped while
-TensorFlow is imported, its later C++ and Python logs stop at errors, Python warnings are
-ignored while a command runs, and progress bars are drawn only on a terminal.
+TensorFlow is imported (anything else written meanwhile comes out after the import), its later
+C++ and Python logs are off, Python warnings are ignored while a command runs, and progress
+bars are drawn only on a terminal.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import sys
 import tempfile
 import warnings
 
-__all__ = ["verbose", "set_verbose", "import_tensorflow", "muted_stderr", "quiet_warnings",
-           "progress_bar"]
+__all__ = ["verbose", "set_verbose", "import_tensorflow", "tensorflow_logs_dropped",
+           "quiet_warnings", "progress_bar", "TF_LOG_LINE"]
 
 _VERBOSE = os.environ.get("RNNVIS_VERBOSE", "") not in ("", "0")
 
@@ -32,24 +34,37 @@ def set_verbose(flag: bool) -> bool:
     return old
 
 
+#: the lines TensorFlow's C++ logging writes while it is imported (absl's format, its preamble,
+#: the second line of the CPU-features message)
+TF_LOG_LINE = re.compile(r"^(?:[IWEF]\d{4} [\d:.]+ +\d+ [\w.-]+:\d+\] |WARNING: All log messages "
+                         r"before absl::InitializeLog\(\)|To enable the following instructions:)")
+
+
 @contextlib.contextmanager
-def muted_stderr():
-    """Send what C and C++ code writes to file descriptor 2 nowhere while the block runs; if the
-    block raises, what was written is replayed so a failure keeps its explanation."""
+def tensorflow_logs_dropped():
+    """Hold what is written to file descriptor 2 (C and C++ code, and Python's stderr) while the
+    block runs; then write it out without TensorFlow's log lines. If the block raises,
+    everything is written out, so a failure keeps its explanation."""
     sys.stderr.flush()
     saved = os.dup(2)
-    with tempfile.TemporaryFile() as sink:
-        os.dup2(sink.fileno(), 2)
+    failed = False
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
         try:
             yield
         except BaseException:
-            os.dup2(saved, 2)
-            sink.seek(0)
-            sys.stderr.write(sink.read().decode("utf-8", "replace"))
+            failed = True
             raise
         finally:
+            sys.stderr.flush()
             os.dup2(saved, 2)
             os.close(saved)
+            held.seek(0)
+            lines = held.read().decode("utf-8", "replace").splitlines(keepends=True)
+            kept = lines if failed else [line for line in lines if not TF_LOG_LINE.match(line)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()
 
 
 def import_tensorflow():
@@ -66,7 +81,7 @@ def import_tensorflow():
         return tf
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")   # C++ logs after the import (e.g. oneDNN's
     # "supports DT_BOOL only on ..." ERROR line while a classifier trains); errors still raise
-    with muted_stderr():   # the import's own lines ignore that variable (absl, oneDNN)
+    with tensorflow_logs_dropped():   # the import's own lines ignore that variable (absl, oneDNN)
         import tensorflow as tf
     for name in ("tensorflow", "absl"):
         logging.getLogger(name).setLevel(logging.ERROR)

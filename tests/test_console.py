@@ -149,11 +149,23 @@ def test_main_restores_the_verbose_setting(tmp_path, monkeypatch):
     assert console.verbose() is False
 
 
-def test_muted_stderr_drops_c_output_but_replays_it_on_failure(capfd):
-    with console.muted_stderr():
-        os.write(2, b"noise from C\n")
-    assert capfd.readouterr().err == ""
-    with pytest.raises(RuntimeError, match="import failed"), console.muted_stderr():
-        os.write(2, b"why it failed\n")
+TF_IMPORT_LINES = (
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+    "I0000 00:00:1796213856.006109   26621 port.cc:153] oneDNN custom operations are on.\n"
+    "I0000 00:00:1796213856.046695   26621 cpu_feature_guard.cc:227] This TensorFlow binary is "
+    "optimized to use available CPU instructions in performance-critical operations.\n"
+    "To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow.\n"
+    "E0000 00:00:1796214778.011577    5551 util.cc:131] oneDNN supports DT_BOOL only on ...\n")
+
+
+def test_tensorflows_import_lines_are_dropped_and_the_rest_comes_out_after(capfd):
+    with console.tensorflow_logs_dropped():
+        os.write(2, TF_IMPORT_LINES.encode())
+        os.write(2, b"a warning from another thread\n")
+        assert capfd.readouterr().err == ""          # held while the block runs
+    assert capfd.readouterr().err == "a warning from another thread\n"
+    assert all(console.TF_LOG_LINE.match(line) for line in TF_IMPORT_LINES.splitlines())
+    with pytest.raises(RuntimeError, match="import failed"), console.tensorflow_logs_dropped():
+        os.write(2, TF_IMPORT_LINES.encode() + b"why it failed\n")
         raise RuntimeError("import failed")
-    assert "why it failed" in capfd.readouterr().err
+    assert capfd.readouterr().err == TF_IMPORT_LINES + "why it failed\n"
