@@ -50,6 +50,7 @@ bench: setup-dev
 	$(PY) benchmarks/bench_recording.py
 	$(PY) benchmarks/bench_evaluation.py
 	$(PY) benchmarks/bench_cocluster.py
+	$(PY) benchmarks/bench_dynamics.py
 
 clean-venv:
 	rm -rf $(VENV)

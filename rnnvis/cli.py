@@ -4,24 +4,32 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import sys
 
 from . import __version__, console
+from .atomic import read_json, write_text
 from .errors import UserError
-from .locations import example_configs
-from .params import Param, Params
+from .locations import config_dir, example_configs
+from .params import MODEL, Param, Params
 
 __all__ = ["main", "build_parser"]
 
-DEMO_CONFIGS = ("demo-lstm.yaml", "demo-gru.yaml")
+DEMO_CONFIGS = ("demo-lstm.yaml", "demo-gru.yaml", "synthetic-counting.yaml")
+FIRST_LOOK_STEPS = 300   # batches a demo language model trains before the views are served
 
 
 SERVE_PARAMS = Params(
     Param("host", "str", "127.0.0.1", max_length=255,
-          help="address to bind; anyone who can reach it can use the API"),
+          help="address to bind; anyone who can reach it can use the API and start jobs"),
     Param("port", "int", 5000, min=1, max=65535, help="port"),
-    Param("threads", "int", 4, min=1, max=64, help="worker threads"))
+    Param("threads", "int", 4, min=1, max=64, help="worker threads"),
+    Param("jobs", "int", 1, min=0, max=8,
+          help="jobs run at once, each in its own process (0: queue jobs, run none)"),
+    Param("max_queued", "int", 20, min=1, max=1000, help="jobs that may wait at most"),
+    Param("token", "bool", False, help="on a shared machine: the API answers only requests "
+                                       "with a random token, which the printed URL carries"))
 SHOWN_WORDS = Param("words", "int", 12, min=1, max=1000, help="words shown per cluster")
 
 
@@ -46,20 +54,12 @@ def cmd_validate(args) -> int:
 
 def cmd_train(args) -> int:
     """Train a model from its config."""
-    from .modelling.manager import train_from_config
-
-    from .modelling.manager import TRAIN_PARAMS
+    from .modelling.manager import TRAIN_PARAMS, format_metrics, train_from_config
 
     result = train_from_config(args.config, **TRAIN_PARAMS.from_namespace(args),
                                progress=not args.quiet)
-    print(_format_metrics(result.metrics))
+    print(format_metrics(result.metrics))
     return 0
-
-
-def _format_metrics(metrics: dict) -> str:
-    keys = [k for k in ("valid_perplexity", "test_perplexity", "valid_accuracy", "test_accuracy",
-                        "valid_loss", "test_loss") if k in metrics]
-    return "final: " + ", ".join(f"{k} {metrics[k]:.4g}" for k in keys)
 
 
 def cmd_models(args) -> int:
@@ -73,6 +73,14 @@ def cmd_models(args) -> int:
         return 0
     print(format_table(rows))
     return 0
+
+
+def _columns(header: tuple, lines: list[tuple]) -> str:
+    """A plain text table: the header, a rule, then one line per row, columns aligned."""
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths))]
+                     + [fmt.format(*map(str, line)).rstrip() for line in lines])
 
 
 def format_table(rows: list[dict]) -> str:
@@ -90,18 +98,16 @@ def format_table(rows: list[dict]) -> str:
         lines.append((r["name"], r.get("cell", "?"), shape, r.get("task", "?"),
                       r.get("dataset", "?"), r.get("source", "?"), r["status"],
                       metrics or r.get("error", "")))
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths))]
-                     + [fmt.format(*map(str, line)) for line in lines])
+    return _columns(header, lines)
 
 
 def cmd_import(args) -> int:
     """Import a Keras, ONNX or safetensors model, or LSTMVis states, as a model."""
     from .importing import IMPORT_PARAMS, import_model
+    from .modelling.manager import format_metrics
 
     s = import_model(**IMPORT_PARAMS.from_namespace(args), log=(lambda *a: None) if args.quiet else print)
-    metrics = f"; {_format_metrics(s.metrics)}" if s.metrics else ""
+    metrics = f"; {format_metrics(s.metrics)}" if s.metrics else ""
     shape = "+".join(map(str, s.layers))
     print(f"{s.name}: imported a {s.cell} {s.task.replace('_', ' ')} ({shape} units) from "
           f"{s.kind} in {s.seconds:.1f} s{metrics} -> {s.path}")
@@ -120,21 +126,86 @@ def cmd_export(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    """Serve the API and the browser views with waitress."""
+    """Serve the API and the browser views with waitress; run the job queue."""
     import waitress
 
     from server import create_app
 
-    app = create_app()
+    from .jobs.runner import Runner
+
+    token = secrets.token_urlsafe(24) if args.token else None
+    app = create_app({"JOBS_MAX_QUEUED": args.max_queued, "TOKEN": token})
     if app.config["PARALLEL_LAYOUTS"]:
         from .analysis.wordclouds import warm_pool
 
         warm_pool()
-    # a plain `kill` ends the server like Ctrl+C, so the layout workers are shut down cleanly
+    # a plain `kill` ends the server like Ctrl+C, so the layout workers and the running jobs
+    # are stopped cleanly (the jobs become interrupted, resumable)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"rnnvis is serving at http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis")
+    runner = Runner(slots=args.jobs)
+    if args.jobs and not runner.start():
+        print("another server runs the jobs of this workspace; jobs queued here run there",
+              flush=True)
+    url = f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
+    print(f"rnnvis is serving at {url}  (Ctrl+C to stop)", flush=True)
+    try:
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis")
+    finally:
+        runner.stop()
     return 0
+
+
+def cmd_jobs(args) -> int:
+    """List the job queue, cancel a job, or print a job's log."""
+    from .jobs import queue
+
+    if args.action == "log":
+        print(queue.log(args.id, args.lines), end="")
+        return 0
+    if args.action == "cancel":
+        return _cancel_job(args.id)
+    out = queue.jobs()
+    if not out["jobs"]:
+        print("no jobs; start one from the Configs view of `python manage.py serve`")
+        return 0
+    print(format_jobs(out["jobs"]))
+    if not out["runner"] and any(j["status"] == "queued" for j in out["jobs"]):
+        print("\nno runner: queued jobs start when `python manage.py serve` runs")
+    return 0
+
+
+def _cancel_job(job_id: int, wait: float = 30.0) -> int:
+    """Cancel a job; for a running one, wait until the runner has stopped it."""
+    import time
+
+    from .jobs import queue
+
+    job = queue.cancel(job_id)
+    deadline = time.monotonic() + wait
+    while job["status"] == "running" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job = queue.job(job_id)
+    state = "still stopping" if job["status"] == "running" else job["status"]
+    print(f"job {job_id} ({job['kind']} {job['model']}): {state}")
+    return 0
+
+
+def format_jobs(jobs: list[dict]) -> str:
+    """The `jobs` table: number, kind, model, status, progress, time, and the error if any."""
+    header = ("id", "kind", "model", "status", "progress", "time", "note")
+    lines = []
+    for j in jobs:
+        p = j.get("progress") or {}
+        done = f"{100 * p['fraction']:.0f}%" if p.get("fraction") is not None else ""
+        if p.get("phase") and j["status"] == "running":
+            where = f"epoch {p['epoch']}/{p['epochs']}" if "epoch" in p else p["phase"]
+            eta = f", eta {p['eta']:.0f} s" if p.get("eta") is not None else ""
+            done = f"{where} {done}{eta}"
+        status = "cancelling" if j["cancel_requested"] and j["status"] == "running" else j["status"]
+        note = j.get("error") or ("resumable" if j.get("resumable") else "")
+        lines.append((j["id"], j["kind"], j["model"], status, done, f"{j['seconds']:.0f} s",
+                      note if len(note) <= 80 else note[:77] + "..."))
+    return _columns(header, lines)
 
 
 def cmd_cocluster(args) -> int:
@@ -178,31 +249,69 @@ def format_clusters(view: dict, max_words: int = 12) -> str:
 
 
 def cmd_demo(args) -> int:
-    """Train and evaluate the demo models if missing, then serve the views."""
-    from .modelling.manager import train_from_config
-    from .modelling.modeldir import model_dir
-    from .modelling.config import load_config
+    """Prepare the demo models, then serve the views; language models train in two stages.
 
-    for name in DEMO_CONFIGS:
-        path = example_configs() / name
-        cfg = load_config(path)
-        mdir = model_dir(cfg.name)
-        if mdir.status() in ("trained", "evaluated"):
-            print(f"{cfg.name}: already trained")
-            continue
-        print(f"training {cfg.name} from {os.path.relpath(path)}")
-        result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet)
-        print(f"{cfg.name}: {_format_metrics(result.metrics)}")
+    A language model first trains one short epoch (FIRST_LOOK_STEPS batches), enough for a first
+    look at its memory within minutes; the rest of its epochs are queued as a job that resumes
+    from that checkpoint and re-evaluates, while the server already shows the first look. The
+    Jobs panel shows the progress, and the views refresh when the job is done. Run again, it
+    reuses what exists and queues only what is unfinished.
+    """
+    from .modelling.config import load_config
+    from .modelling.manager import format_metrics, train_from_config
+    from .modelling.modeldir import model_dir
     from .recording.evaluation import evaluate_model
 
-    for name in DEMO_CONFIGS:
-        cfg = load_config(example_configs() / name)
+    later = []
+    for file in DEMO_CONFIGS:
+        path = _demo_config(file)
+        cfg = load_config(path)
+        mdir = model_dir(cfg.name)
+        staged = cfg.task == "language_model" and cfg.train.epochs > 1
+        if mdir.status() not in ("trained", "evaluated"):
+            print(f"training {cfg.name} from {os.path.relpath(path)}"
+                  + (f" (a first look: {FIRST_LOOK_STEPS} batches)" if staged else ""))
+            result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet,
+                                       **({"epochs": 1, "max_steps": FIRST_LOOK_STEPS}
+                                          if staged else {}))
+            print(f"{cfg.name}: {format_metrics(result.metrics)}")
         s = evaluate_model(cfg.name, progress=not args.quiet)
         print(f"{cfg.name}: {'evaluation up to date' if s.reused else f'evaluated {s.tokens:,} tokens'}")
+        done = (read_json(mdir.checkpoints / "state.json") or {}).get("epochs_done", 0)
+        if staged and done < cfg.train.epochs:
+            later.append((file, cfg.name))
     cmd_models(args)
+    if later and not args.no_serve:
+        _queue_demo_training(later)
     if args.no_serve:
         return 0
     return cmd_serve(args)
+
+
+def _demo_config(file: str):
+    """The demo's config ``file`` in the config folder, where the Configs view and the jobs
+    read it; copied there from the configs rnnvis ships when missing (an installed package
+    starts from an empty ./config)."""
+    path = config_dir() / file
+    if not path.exists():
+        write_text(path, (example_configs() / file).read_text(encoding="utf-8"))
+    return path
+
+
+def _queue_demo_training(models) -> None:
+    """Queue (or resume) the jobs that finish training the demo models, once each."""
+    from .jobs import queue
+
+    active = {j["model"]: j for j in queue.jobs()["jobs"]
+              if j["status"] in ("queued", "running", "interrupted")}
+    for file, name in models:
+        job = active.get(name)
+        if job and job["status"] == "interrupted":
+            queue.resume(job["id"])
+        elif job is None:
+            job = queue.submit("train-evaluate", {"config": file, "resume": True})
+        print(f"{name}: the rest of its training runs as job {job['id']} while the views are "
+              "served (see the Jobs panel; the views refresh when it is done)")
 
 
 def cmd_evaluate(args) -> int:
@@ -211,13 +320,7 @@ def cmd_evaluate(args) -> int:
 
     s = evaluate_model(args.name, **EVALUATE_PARAMS.from_namespace(args), store=not args.no_store,
                        progress=not args.quiet, force=args.force)
-    if s.reused:
-        print(f"{args.name}: evaluation is up to date ({s.path}, {s.tokens:,} tokens)")
-    else:
-        extra = ", ".join(f"{k} {v:.4g}" for k, v in s.metrics.items()
-                          if k in ("perplexity", "accuracy"))
-        print(f"{args.name}: recorded {s.tokens:,} tokens in {s.seconds:.1f} s "
-              f"({s.tokens / max(s.seconds, 1e-9):,.0f} tok/s){', ' + extra if extra else ''} -> {s.path}")
+    print(s.text(args.name))
     return 0
 
 
@@ -287,6 +390,28 @@ def cmd_graph(args) -> int:
     write_graph(g, args.out)
     print(f"wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {args.out}")
     return 0
+
+
+def cmd_similarity(args) -> int:
+    """Print the linear CKA between the layers of one model, or of two models, or JSON."""
+    import json
+
+    from .analysis.similarityview import SIMILARITY_PARAMS, similarity
+
+    out = similarity(args.name, **SIMILARITY_PARAMS.from_namespace(args))
+    print(json.dumps(out) if args.json else format_similarity(out))
+    return 0
+
+
+def format_similarity(out: dict) -> str:
+    """The CKA matrix as a table, one row and column per layer (``model Ln``)."""
+    labels = [f"{l['model']} L{l['layer']}" for l in out["layers"]]
+    width = max(8, *map(len, labels))
+    lines = [f"linear CKA of {out['kind']} over {out['tokens']:,} positions of the {out['split']} split",
+             " " * width + "".join(f"  {x:>{width}}" for x in labels)]
+    lines += [f"{label:<{width}}" + "".join(f"  {v:>{width}.3f}" for v in row)
+              for label, row in zip(labels, out["cka"])]
+    return "\n".join(lines)
 
 
 def _model_args(s, params=None) -> None:
@@ -404,10 +529,34 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the full result as JSON")
     s.set_defaults(func=cmd_contexts)
 
+    s = sub.add_parser("similarity", help="linear CKA between the layers of one or two models",
+                       description="Linear CKA (Kornblith et al. 2019) between every pair of layers "
+                       "of one model, or of two models evaluated on the same tokens (same "
+                       "vocabulary and split), streamed over the stored states.")
+    from .analysis.similarityview import SIMILARITY_PARAMS
+
+    (Params(MODEL) + SIMILARITY_PARAMS).add_arguments(s, positional=("name", "other"))
+    s.add_argument("--json", action="store_true", help="print the result as JSON")
+    s.set_defaults(func=cmd_similarity)
+
     s = sub.add_parser("serve", help="serve the browser views and the JSON API",
-                       description="Serve the API (/api) and the views with waitress.")
+                       description="Serve the API (/api) and the views with waitress, and run "
+                       "the jobs queued from the browser, each in its own process.")
     _serve_args(s)
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("jobs", help="list the job queue; `jobs cancel ID`, `jobs log ID`",
+                       description="The job queue of `serve`: train and evaluate runs started "
+                       "from the browser. Without an action, list it.")
+    s.set_defaults(func=cmd_jobs, action="list")
+    actions = s.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    from .jobs.queue import JOB_ID, LOG_PARAMS
+
+    actions.add_parser("list", help="the queue: active jobs in order, then the latest others")
+    a = actions.add_parser("cancel", help="cancel a waiting job, or stop a running one")
+    Params(JOB_ID).add_arguments(a, positional=("id",))
+    a = actions.add_parser("log", help="print a job's log")
+    LOG_PARAMS.add_arguments(a, positional=("id",))
 
     s = sub.add_parser("demo", help="train and evaluate the demo models if missing, then serve "
                        "(what `make demo` runs)",

@@ -8,9 +8,10 @@ bug: the CLI shows its traceback, the API answers 500 and logs it.
 from __future__ import annotations
 
 __all__ = ["UserError", "NotFound", "Conflict", "NoStates", "TooLarge", "TooBusy", "Invalid",
+           "Unauthorized",
            "ParamError",
            "ConfigError", "DatasetError", "RecordingError", "CoclusterError", "LayoutError",
-           "ModelImportError"]
+           "ModelImportError", "Incompatible"]
 
 
 class UserError(ValueError):
@@ -61,6 +62,12 @@ class TooBusy(UserError):
     status = 429
 
 
+class Unauthorized(UserError):
+    """The server wants its token (``serve --token``) and the request lacks it (401)."""
+
+    status = 401
+
+
 class ParamError(UserError):
     """A request or command parameter is missing, of the wrong type or out of bounds."""
 
@@ -95,3 +102,8 @@ class LayoutError(UserError):
 
 class ModelImportError(UserError):
     """A model or state file cannot be imported: unsupported layer, missing weights, bad shape."""
+
+
+class Incompatible(Invalid):
+    """Two models cannot be compared token by token: different vocabularies, splits or tokens
+    (422)."""

@@ -84,12 +84,14 @@ class Param:
             text = "one of: " + ", ".join(map(str, self.choices))
         elif k in ("int", "float"):
             noun = "an integer" if k == "int" else "a number"
-            if self.min is not None and self.max is not None:
-                text = f"{noun} from {self.min:g} to {self.max:g}"
-            elif self.min is not None:
-                text = f"{noun} >= {self.min:g}"
-            elif self.max is not None:
-                text = f"{noun} <= {self.max:g}"
+            lo, hi = (None if v is None else f"{v:d}" if isinstance(v, int) else f"{v:g}"
+                      for v in (self.min, self.max))
+            if lo is not None and hi is not None:
+                text = f"{noun} from {lo} to {hi}"
+            elif lo is not None:
+                text = f"{noun} >= {lo}"
+            elif hi is not None:
+                text = f"{noun} <= {hi}"
             else:
                 text = noun
         elif k == "bool":
@@ -200,10 +202,19 @@ class Param:
         return item
 
     def openapi(self, where: str = "query") -> dict:
-        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``; an
-        optional query parameter allows an empty value, which means absent)."""
+        """An OpenAPI parameter object (lists are comma-separated, ``explode: false``).
+
+        An optional query parameter given empty (``?split=``) is absent (:meth:`parse`), so it
+        is declared ``allowEmptyValue`` and its choices and pattern admit the empty string too.
+        """
+        schema = self.schema()
+        if where == "query" and not self.required and self.kind == "str":
+            if "enum" in schema:
+                schema["enum"] = [*schema["enum"], ""]
+            if "pattern" in schema:
+                schema["pattern"] = f"^(?:{self.pattern})?$"
         out = {"name": self.name, "in": where, "required": self.required or where == "path",
-               "schema": self.schema(), "description": self.help}
+               "schema": schema, "description": self.help}
         if self.kind in ("ints", "strs"):
             out.update(style="form", explode=False)
         if where == "query" and not self.required:
@@ -246,7 +257,9 @@ class Param:
         kwargs = dict(type=convert, help=helptext, metavar=self.metavar or
                       (self.name.upper() if positional else None))
         if positional:
-            parser.add_argument(self.name, **kwargs)
+            # an optional positional (not required) may be left out: ``similarity NAME [NAME2]``
+            extra_kw = {} if self.required else {"nargs": "?", "default": value}
+            parser.add_argument(self.name, **kwargs, **extra_kw)
         else:
             parser.add_argument(self.flag, dest=self.name, default=value,
                                 required=self.required, **kwargs)
@@ -331,6 +344,21 @@ class Params:
     def from_namespace(self, ns: argparse.Namespace) -> dict:
         """The values of these parameters in parsed command-line arguments."""
         return {p.name: getattr(ns, p.name) for p in self.items}
+
+    def to_argv(self, values: Mapping[str, Any]) -> list[str]:
+        """Checked ``values`` as command-line options that :meth:`add_arguments` reads back:
+        ``--name=value`` (one argument, so a value is never taken for an option), a true bool
+        as its bare flag; absent values and false bools are left out."""
+        out = []
+        for p, value in zip(self.items, self.check(values).values()):
+            if value is None or value is False:
+                continue
+            if p.kind == "bool":
+                out.append(p.flag)
+            else:
+                text = ",".join(map(str, value)) if p.kind in ("ints", "strs") else str(value)
+                out.append(f"{p.flag}={text}")
+        return out
 
     def to_json(self) -> dict:
         """``{name: spec}`` for the browser."""

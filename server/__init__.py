@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
+from rnnvis.jobs.queue import MAX_QUEUED
+
 _HERE = Path(__file__).resolve().parent
 # the front end: packaged inside `server` by pip (pyproject.toml), else the checkout's static/
 STATIC = next((p for p in (_HERE / "static", _HERE.parent / "static") if (p / "index.html").is_file()),
@@ -20,16 +22,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: ``/api`` blueprint, JSON error handlers, and ``static/`` at ``/``."""
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
     # PARALLEL_LAYOUTS: lay word clouds out in worker processes (rnnvis.analysis.wordclouds.layout_many)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False, PARALLEL_LAYOUTS=True)
+    # JOBS_MAX_QUEUED: how many jobs may wait (rnnvis.jobs.queue); a further one is a 429.
+    # TOKEN: if set, every /api request needs it (server.token)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False, PARALLEL_LAYOUTS=True,
+                            JOBS_MAX_QUEUED=MAX_QUEUED, TOKEN=None)
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False
 
-    from . import api, configs, errors, units  # noqa: F401  (these modules declare the endpoints)
-    from .endpoints import FileNameConverter, bp
+    # these modules declare the endpoints
+    from . import api, configs, errors, jobs, similarity, token, trajectories, units  # noqa: F401
+    from .endpoints import CONVERTERS, bp
 
     errors.init_app(app)
-    app.url_map.converters["file"] = FileNameConverter
+    token.init_app(app)
+    app.url_map.converters.update(CONVERTERS)
     app.register_blueprint(bp)
 
     @app.get("/")

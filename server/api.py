@@ -129,14 +129,29 @@ def evaluate(name, text, fields):
     return to_json(result)
 
 
-@endpoint("GET", "/analyses", errors=(), response=obj("coclusters"))
+@endpoint("GET", "/start", errors=(), response=obj("model"))
+def start():
+    """The most telling first view: the evaluated model, layer and state kind whose
+    co-clusters stand furthest above chance (``model`` null when nothing is evaluated)."""
+    from rnnvis.analysis.coclusterview import start_view
+
+    return start_view() or {"model": None}
+
+
+@endpoint("GET", "/analyses", errors=(), response=obj("coclusters", "jobs"))
 def analyses():
-    """Parameter specs of the analyses: type, default, bounds or choices and help of each
-    parameter (the page builds its controls from them)."""
+    """Parameter specs of the analyses and the job kinds: type, default, bounds or choices and
+    help of each parameter (the page builds its controls from them)."""
     from rnnvis.analysis import unitview as uv
+    from rnnvis.analysis.similarityview import MATCHING_PARAMS, SIMILARITY_PARAMS
+    from rnnvis.analysis.trajectoryview import CLOUD_PARAMS, PROJECT_PARAMS
+    from rnnvis.jobs.kinds import KINDS
 
     return {"coclusters": COCLUSTER_PARAMS.to_json(), "word": WORD_PARAMS.to_json(),
             "unit": UNIT_PARAMS.to_json(), "sentences": SENTENCES_PARAMS.to_json(),
             "evaluate": SENTENCE_PARAMS.to_json(), "ranking": uv.RANK_PARAMS.to_json(),
             "contexts": uv.CONTEXT_PARAMS.to_json(), "heatmap": uv.HEATMAP_PARAMS.to_json(),
-            "search": uv.SEARCH_PARAMS.to_json(), "saturation": uv.SATURATION_PARAMS.to_json()}
+            "search": uv.SEARCH_PARAMS.to_json(), "saturation": uv.SATURATION_PARAMS.to_json(),
+            "trajectories": CLOUD_PARAMS.to_json(), "project": PROJECT_PARAMS.to_json(),
+            "similarity": SIMILARITY_PARAMS.to_json(), "matching": MATCHING_PARAMS.to_json(),
+            "jobs": {name: kind.params.to_json() for name, kind in KINDS.items()}}

@@ -18,7 +18,7 @@ from werkzeug.routing import BaseConverter
 from rnnvis.errors import ParamError
 from rnnvis.params import Params
 
-__all__ = ["bp", "endpoint", "Endpoint", "ENDPOINTS", "obj", "array"]
+__all__ = ["bp", "endpoint", "Endpoint", "ENDPOINTS", "obj", "array", "CONVERTERS"]
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -46,6 +46,16 @@ class FileNameConverter(BaseConverter):
     the parameter's declaration then says what a valid file name is."""
 
     regex = r"[^/]*\.[^/]*"
+
+
+class NumberConverter(BaseConverter):
+    """``<number:id>``: digits only, so ``/jobs/<number:id>`` and ``/jobs/train`` never overlap
+    (an OPTIONS answer lists only the methods of the route asked about)."""
+
+    regex = r"\d+"
+
+
+CONVERTERS = {"file": FileNameConverter, "number": NumberConverter}
 
 
 def obj(*required: str, **properties) -> dict:

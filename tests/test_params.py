@@ -70,6 +70,13 @@ def test_schema_and_ui_spec_carry_the_same_bounds():
     # an empty optional query value reads as absent, and the document says so
     assert MODE.openapi()["allowEmptyValue"] is True and MODE.parse("") == "abs"
     assert "allowEmptyValue" not in MODEL.openapi("path")
+    # in a query string an empty value means absent, which the document says
+    assert MODE.openapi()["schema"]["enum"] == ["abs", "signed", ""]
+    assert MODE.openapi("path")["schema"]["enum"] == ["abs", "signed"]
+    optional_name = Param("other", "str", None, pattern="[a-z]+")
+    assert optional_name.openapi()["schema"]["pattern"] == "^(?:[a-z]+)?$"
+    assert MODEL.openapi()["schema"]["pattern"] == MODEL.schema()["pattern"]   # required: no
+    assert K.openapi()["allowEmptyValue"] is True and K.parse("") is None   # "?k=" is "no k"
     assert MODEL.schema()["pattern"].startswith("^[A-Za-z0-9]")
     assert K.to_json() == {"name": "k", "type": "int", "default": None, "help": "clusters",
                            "required": False, "min": 2, "max": 30}
@@ -85,3 +92,17 @@ def test_command_line_options_are_derived():
     with pytest.raises(argparse.ArgumentError, match="got 31; expected an integer from 2 to 30"):
         parser.parse_args(["lm", "--k", "31"])
     assert "--k" in parser.format_help() and "[abs, signed]" in parser.format_help()
+
+
+def test_to_argv_is_read_back_by_the_derived_options():
+    params = Params(Param("config", "str", required=True), K, UNITS, Param("force", "bool", False),
+                    Param("resume", "bool", False))
+    values = {"config": "--not-an-option.yaml", "k": 4, "units": (3, 1), "force": True}
+    argv = params.to_argv(values)
+    assert argv == ["--config=--not-an-option.yaml", "--k=4", "--units=3,1", "--force"]
+    parser = argparse.ArgumentParser(exit_on_error=False)
+    params.add_arguments(parser)
+    assert params.from_namespace(parser.parse_args(argv)) == {
+        "config": "--not-an-option.yaml", "k": 4, "units": (3, 1), "force": True, "resume": False}
+    with pytest.raises(ParamError, match="^k: got 1; expected an integer from 2 to 30$"):
+        params.to_argv({"config": "x", "k": 1})

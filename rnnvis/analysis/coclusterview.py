@@ -19,24 +19,27 @@ from ..errors import CoclusterError, ParamError, UserError
 from ..params import LAYER, SEED, SPLIT, STATE, Param, Params
 from ..recording.evaluation import Evaluation, open_evaluation
 from .cocluster import (MAX_CLUSTERS, MIN_CLUSTERS, MODES, CoClustering, SpectralEmbedding,
+                        permutation_null,
                         bootstrap_stability)
 
-__all__ = ["cocluster_view", "cocluster_stability", "COCLUSTER_PARAMS", "DEFAULT_TOP_K",
-           "MAX_TOP_K"]
+__all__ = ["cocluster_view", "cocluster_stability", "structure_summary", "start_view",
+           "default_mode", "COCLUSTER_PARAMS", "DEFAULT_TOP_K", "MAX_TOP_K"]
 
 DEFAULT_TOP_K = 300
 MAX_TOP_K = 5000
 CLOUD_WORDS = 40
 BOOTSTRAP_RESAMPLES = 4
-CACHE_VERSION = 4  # bump when the co-clustering algorithm or the view format changes
+CACHE_VERSION = 5  # bump when the co-clustering algorithm or the view format changes
 _LOCK = threading.Lock()
 
 K = Param("k", "int", None, min=MIN_CLUSTERS, max=MAX_CLUSTERS,
           help="number of co-clusters; empty = suggested by the eigengap")
 TOP_K = Param("top_k", "int", DEFAULT_TOP_K, min=10, max=MAX_TOP_K,
               help="the most frequent words to cluster")
-MODE = Param("mode", "str", "abs", choices=MODES,
-             help="how the signed responses s become a non-negative matrix to co-cluster",
+MODE = Param("mode", "str", None, choices=MODES,
+             help="how the signed responses s become a non-negative matrix to co-cluster "
+                  "(default: abs for language models, signed for classifiers, whose words push "
+                  "units in opposite directions by sentiment)",
              choice_help={
                  "abs": "|s|: which units react strongly to which words, whatever the direction",
                  "positive": "max(s, 0): only units pushed up by the words",
@@ -66,6 +69,12 @@ def _embedding(key: tuple, fit):
     return emb
 
 
+def default_mode(task: str) -> str:
+    """The sign mode a view starts with: ``signed`` for classifiers (positive and negative
+    words push units in opposite directions, and ``abs`` would merge them), ``abs`` otherwise."""
+    return "signed" if task == "classification" else "abs"
+
+
 class _Params:
     """Validated parameters of one co-clustering and where its results are cached."""
 
@@ -74,6 +83,7 @@ class _Params:
             split=split, layer=layer, state=state, k=k, top_k=top_k, mode=mode, seed=seed)).values()
         self.ev = ev = open_evaluation(name, split)
         self.layer, self.state = ev.check(layer, state)
+        mode = mode or default_mode(ev.cfg.task)
         self.k, self.top_k, self.mode, self.seed = k, top_k, mode, seed
         self.fp = ev.store.attrs["fingerprint"] + str(ev.store.attrs.get("finished"))
 
@@ -119,12 +129,14 @@ class _Params:
 
 
 def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state: str = "h",
-                   k: int | None = None, top_k: int = DEFAULT_TOP_K, mode: str = "abs",
+                   k: int | None = None, top_k: int = DEFAULT_TOP_K, mode: str | None = None,
                    seed: int = 0, stability: bool = False, parallel: bool = False) -> dict:
     """Co-cluster the top-K words x units of one layer and state; return JSON-able view data.
 
     Keys: clusters (words with strength, units), links (block mean, mean |s|, count), clouds
-    (word-cloud layouts), quality (within/between ratio, seed and bootstrap ARI), suggested_k.
+    (word-cloud layouts), quality (within/between ratio; in ``null`` the same ratio on
+    row-shuffled matrices and the verdict: clear, weak or no structure beyond chance; seed and
+    bootstrap ARI), suggested_k.
     The bootstrap ARI costs several refits, so it is filled in only if already computed or
     ``stability`` is set; otherwise it is null and ``quality.bootstrap_pending`` is true, and
     :func:`cocluster_stability` computes it. ``parallel`` lays the word clouds out in worker
@@ -136,8 +148,12 @@ def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state
     if view is None:
         with _LOCK:  # one computation at a time; BLAS already uses the cores
             fitted = p.fit()
-            view = _view(p.ev, fitted[3], fitted[2], p.layer, p.state, mode, top_k, seed, parallel,
+            view = _view(p.ev, fitted[3], fitted[2], p.layer, p.state, p.mode, top_k, seed, parallel,
                          p.k_max)
+            res, ids, _, result = fitted
+            null = permutation_null(res.mean[ids], result, random_state=seed)
+            view["quality"]["null"] = None if null is None else {
+                k: _finite(v) if isinstance(v, float) else v for k, v in null.to_dict().items()}
         write_json(path, view)
     boot = p.stability(fitted) if stability else read_json(p.cache_path("stability"))
     view["quality"]["bootstrap_ari"] = boot["bootstrap_ari"] if boot else None
@@ -146,8 +162,8 @@ def cocluster_view(name: str, *, split: str | None = None, layer: int = 0, state
 
 
 def cocluster_stability(name: str, *, split: str | None = None, layer: int = 0, state: str = "h",
-                        k: int | None = None, top_k: int = DEFAULT_TOP_K, mode: str = "abs",
-                        seed: int = 0) -> dict:
+                        k: int | None = None, top_k: int = DEFAULT_TOP_K,
+                        mode: str | None = None, seed: int = 0) -> dict:
     """Bootstrap stability of the co-clustering that :func:`cocluster_view` shows (cached).
 
     Returns ``{"bootstrap_ari": mean word ARI against the view's clusters or None,
@@ -209,3 +225,47 @@ def _view(ev, result, words, layer, state, mode, top_k, seed, parallel, k_max) -
         "dropped": {"words": [words[i] for i in result.dropped_rows],
                     "units": [int(u) for u in result.dropped_columns]},
     }
+
+
+def structure_summary(name: str, *, split: str | None = None, layer: int = 0, state: str = "h",
+                      mode: str | None = None, top_k: int = DEFAULT_TOP_K, seed: int = 0) -> dict:
+    """How clear the co-cluster structure of one layer is at its suggested k, against the
+    permutation null (cached; no word-cloud layouts)."""
+    p = _Params(name, split, layer, state, None, top_k, mode, seed)
+    path = p.cache_path("structure")
+    out = read_json(path)
+    if out is None:
+        with _LOCK:
+            res, ids, _, result = p.fit()
+            null = permutation_null(res.mean[ids], result, random_state=seed)
+        out = {"model": name, "layer": p.layer, "state": p.state, "mode": p.mode,
+               "k": int(result.n_clusters), "words": int(len(ids)),
+               "beyond_chance": _finite(null.beyond_chance) if null else None,
+               "z": _finite(null.z) if null else None,
+               "structure": null.structure if null else "unknown"}
+        write_json(path, out)
+    return out
+
+
+def start_view(min_words: int = 100) -> dict | None:
+    """The most telling first view over every evaluated model with a real vocabulary (at least
+    ``min_words`` words in the split): the layer and state kind (h, and c for LSTMs) whose
+    co-clusters at the suggested k stand furthest above chance. None when there is none."""
+    from ..modelling.manager import model_rows
+
+    best = None
+    for row in model_rows():
+        if row.get("status") != "evaluated":
+            continue
+        for layer in range(len(row["layers"])):
+            for state in [k for k in row["kinds"] if k in ("h", "c")]:
+                try:
+                    s = structure_summary(row["name"], layer=layer, state=state)
+                except UserError:
+                    continue
+                if s["words"] < min_words or s["beyond_chance"] is None:
+                    continue
+                key = (s["structure"] == "clear", s["beyond_chance"])
+                if best is None or key > best[0]:
+                    best = (key, s)
+    return None if best is None else best[1]

@@ -148,6 +148,10 @@ class TrainConfig:
                                        doc="clip gradients by global norm (null: off)")
     early_stopping: Optional[int] = _spec(None, min=1,
                                           doc="stop after N epochs without a better valid loss")
+    sampled_softmax: Optional[int] = _spec(
+        None, min=2, doc="language models: train with a softmax over N sampled words (log-uniform "
+                         "by frequency rank) instead of the whole vocabulary; validation, test "
+                         "and every evaluation use the full softmax (null: full softmax)")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from .config import ModelConfig, load_config
 from .modeldir import ModelDir, list_model_dirs, model_dir
 
 __all__ = ["TrainedModel", "train_from_config", "load_trained", "model_rows", "describe",
-           "TRAIN_PARAMS", "NO_WEIGHTS"]
+           "format_metrics", "TRAIN_PARAMS", "NO_WEIGHTS"]
 
 #: why a states-only model cannot run text
 NO_WEIGHTS = ("it holds states imported from LSTMVis, without the weights that computed them; "
@@ -56,8 +56,11 @@ class TrainedModel:
 
 def train_from_config(path: str | os.PathLike, *, resume: bool = False, force: bool = False,
                       epochs: int | None = None, max_steps: int | None = None,
-                      progress: bool = True, log=print):
-    """Validate the config at ``path``, load its corpus, train, and store everything under its name."""
+                      progress: bool = True, log=print, report=None):
+    """Validate the config at ``path``, load its corpus, train, and store everything under its name.
+
+    ``report`` receives the trainer's progress events (see :func:`~.training.train`).
+    """
     resume, force, epochs, max_steps = TRAIN_PARAMS.check(
         dict(resume=resume, force=force, epochs=epochs, max_steps=max_steps)).values()
     cfg = load_config(path).with_absolute_paths()
@@ -92,8 +95,15 @@ def train_from_config(path: str | os.PathLike, *, resume: bool = False, force: b
     from .training import train
 
     result = train(cfg, corpus, mdir, resume=resume, epochs=epochs, max_steps=max_steps,
-                   progress=progress, log=log)
+                   progress=progress, log=log, report=report)
     return result
+
+
+def format_metrics(metrics: dict) -> str:
+    """One line of final metrics: ``final: valid_perplexity 123.4, test_perplexity 120.1``."""
+    keys = [k for k in ("valid_perplexity", "test_perplexity", "valid_accuracy", "test_accuracy",
+                        "valid_loss", "test_loss") if k in metrics]
+    return "final: " + ", ".join(f"{k} {metrics[k]:.4g}" for k in keys)
 
 
 @functools.lru_cache(maxsize=8)

@@ -17,7 +17,7 @@ from ..atomic import atomic_path, read_json, write_json
 from ..console import progress_bar
 from .config import ModelConfig
 from ..errors import UserError
-from .models import build_model, keras, zero_states
+from .models import LOGITS, build_model, keras, zero_states
 from .modeldir import ModelDir
 
 import tensorflow as tf  # noqa: E402  (after keras, which selects the backend)
@@ -101,7 +101,18 @@ class _Steps:
             states = [tf.TensorSpec([None, u], tf.float32)
                       for u in cfg.model.layers for _ in range(2 if cfg.model.cell == "lstm" else 1)]
             sig = [spec, spec, states]
-            self.train_step = tf.function(self._lm_train, input_signature=sig, jit_compile=JIT)
+            self.sampled = cfg.train.sampled_softmax
+            if self.sampled:
+                # the last hidden layer and the final states, to score a sample of the words
+                self.dense = model.get_layer(LOGITS)
+                vocab = self.dense.kernel.shape[-1]
+                if self.sampled >= vocab:
+                    raise UserError(f"train.sampled_softmax: got {self.sampled}; it must be below "
+                                    f"the vocabulary size {vocab} (or null for the full softmax)")
+                self.hidden = keras.Model(model.inputs, [self.dense.input, *model.outputs[1:]])
+            # the candidate sampler has no XLA kernel: a sampled step runs without jit_compile
+            self.train_step = tf.function(self._lm_train, input_signature=sig,
+                                          jit_compile=JIT and not self.sampled)
             self.eval_step = tf.function(self._lm_eval, input_signature=sig, jit_compile=JIT)
         else:
             sig = [spec, tf.TensorSpec([None], tf.int32)]
@@ -113,9 +124,21 @@ class _Steps:
         loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, out[0]))
         return loss, list(out[1:])
 
+    def _lm_sampled_loss(self, x, y, states):
+        out = self.hidden([x, *states], training=True)
+        h = tf.reshape(out[0], [-1, tf.shape(out[0])[-1]])
+        labels = tf.reshape(tf.cast(y, tf.int64), [-1, 1])
+        loss = tf.nn.sampled_softmax_loss(
+            tf.transpose(self.dense.kernel), self.dense.bias, labels, h,
+            num_sampled=self.sampled, num_classes=self.dense.kernel.shape[-1])
+        return tf.reduce_mean(loss), list(out[1:])
+
     def _lm_train(self, x, y, states):
         with tf.GradientTape() as tape:
-            loss, new_states = self._lm_loss(x, y, states, True)
+            if self.sampled:
+                loss, new_states = self._lm_sampled_loss(x, y, states)
+            else:
+                loss, new_states = self._lm_loss(x, y, states, True)
         variables = self.model.trainable_variables
         self.optimizer.apply_gradients(zip(tape.gradient(loss, variables), variables))
         return loss, new_states
@@ -141,7 +164,8 @@ class _Steps:
         return self._cls_loss(x, y, False)
 
 
-def _run_lm(steps: _Steps, stream, batch_size, seq_length, train, desc, progress, max_steps=None):
+def _run_lm(steps: _Steps, stream, batch_size, seq_length, train, desc, progress, max_steps=None,
+            report=None):
     cfg = steps.cfg
     states = [tf.constant(s) for s in zero_states(cfg, batch_size)]
     total_loss, total_tok, n = 0.0, 0, 0
@@ -162,6 +186,9 @@ def _run_lm(steps: _Steps, stream, batch_size, seq_length, train, desc, progress
         total_tok += x.size
         n += 1
         bar.update(x.size)
+        if report:
+            report({"step": n, "steps": n_batches, "loss": loss, "mean_loss": total_loss / total_tok,
+                    "tokens": total_tok, "seconds": time.perf_counter() - t0})
         if n % 10 == 0 or n == n_batches:
             rate = total_tok / max(time.perf_counter() - t0, 1e-9)
             bar.set_postfix(loss=f"{total_loss / total_tok:.3f}",
@@ -173,9 +200,11 @@ def _run_lm(steps: _Steps, stream, batch_size, seq_length, train, desc, progress
             "seconds": time.perf_counter() - t0}
 
 
-def _run_cls(steps: _Steps, split, batch_size, train, desc, progress, rng=None, max_steps=None):
+def _run_cls(steps: _Steps, split, batch_size, train, desc, progress, rng=None, max_steps=None,
+             report=None):
     docs, labels = split
     n_docs = len(docs) if not max_steps else min(len(docs), max_steps * batch_size)
+    n_batches = math.ceil(n_docs / batch_size)
     bar = progress_bar(sum(len(d) for d in docs[:n_docs]), desc, progress)
     step = steps.train_step if train else steps.eval_step
     total_loss, correct, seen, tokens, n = 0.0, 0.0, 0, 0, 0
@@ -191,6 +220,9 @@ def _run_cls(steps: _Steps, split, batch_size, train, desc, progress, rng=None, 
         ntok = int((x != 0).sum())
         tokens += ntok
         bar.update(ntok)
+        if report:
+            report({"step": n, "steps": n_batches, "loss": float(loss), "mean_loss": total_loss / seen,
+                    "accuracy": correct / seen, "tokens": tokens, "seconds": time.perf_counter() - t0})
         bar.set_postfix(loss=f"{total_loss / seen:.3f}", acc=f"{correct / seen:.3f}",
                         tok_s=f"{tokens / max(time.perf_counter() - t0, 1e-9):,.0f}")
     bar.close()
@@ -205,14 +237,19 @@ def evaluate(cfg: ModelConfig, model: keras.Model, corpus, split: str, progress:
     return _evaluate(steps, corpus, split, progress, max_steps)
 
 
-def _evaluate(steps: _Steps, corpus, split, progress, max_steps=None):
+def _evaluate(steps: _Steps, corpus, split, progress, max_steps=None, report=None):
     cfg = steps.cfg
     if steps.lm:
         bs = min(cfg.train.batch_size, max(1, len(corpus.splits[split]) // 4))
         return _run_lm(steps, corpus.splits[split], bs, cfg.train.seq_length, False, split,
-                       progress, max_steps)
+                       progress, max_steps, report)
     return _run_cls(steps, corpus.splits[split], cfg.train.batch_size, False, split, progress,
-                    max_steps=max_steps)
+                    max_steps=max_steps, report=report)
+
+
+def _phase(report, **fields):
+    """``report`` with ``fields`` (phase, epoch...) added to every event; None stays None."""
+    return (lambda event: report({**fields, **event})) if report else None
 
 
 # ------------------------------------------------------------------ checkpoints
@@ -256,10 +293,14 @@ def _load_checkpoint(mdir: ModelDir, model, optimizer) -> dict | None:
 
 def train(cfg: ModelConfig, corpus, mdir: ModelDir, *, resume: bool = False,
           epochs: int | None = None, max_steps: int | None = None, progress: bool = True,
-          log=print) -> TrainResult:
+          log=print, report=None) -> TrainResult:
     """Train ``cfg`` on ``corpus``, checkpointing each epoch into ``mdir``; return history and metrics.
 
     ``epochs`` overrides the config's epoch count; ``max_steps`` caps batches per epoch (quick runs).
+    ``report(event)``, if given, is called after every batch with a dict: ``phase`` (train,
+    valid or test), ``epoch`` and ``epochs``, ``step`` and ``steps``, the batch's ``loss``,
+    ``mean_loss`` so far, ``accuracy`` (classifiers), ``tokens`` and ``seconds``; and after
+    every epoch with ``phase`` epoch and that epoch's history row.
     """
     num_classes = None if cfg.task == "language_model" else len(corpus.classes)
     model = build_model(cfg, len(corpus.vocab), num_classes)
@@ -278,20 +319,24 @@ def train(cfg: ModelConfig, corpus, mdir: ModelDir, *, resume: bool = False,
         optimizer.learning_rate = lr
         keras.utils.set_random_seed(cfg.train.seed * 1000 + epoch)
         desc = f"epoch {epoch + 1}/{n_epochs}"
+        where = dict(epoch=epoch + 1, epochs=n_epochs)
         if steps.lm:
             tr = _run_lm(steps, corpus.splits["train"], cfg.train.batch_size, cfg.train.seq_length,
-                         True, desc, progress, max_steps)
+                         True, desc, progress, max_steps, _phase(report, phase="train", **where))
         else:
             rng = np.random.default_rng(cfg.train.seed * 1000 + epoch)
             tr = _run_cls(steps, corpus.splits["train"], cfg.train.batch_size, True, desc, progress,
-                          rng, max_steps)
-        va = _evaluate(steps, corpus, "valid", progress, max_steps)
+                          rng, max_steps, _phase(report, phase="train", **where))
+        va = _evaluate(steps, corpus, "valid", progress, max_steps,
+                       _phase(report, phase="valid", **where))
         row = {"epoch": epoch + 1, "learning_rate": lr,
                **{f"train_{k}": v for k, v in tr.items() if k != "tokens"},
                "train_tokens_per_s": tr["tokens"] / max(tr["seconds"], 1e-9),
                **{f"valid_{k}": v for k, v in va.items() if k not in ("tokens", "seconds")}}
         history.append(row)
         log(_format_row(row))
+        if report:
+            report({"phase": "epoch", "epochs": n_epochs, **row})
         best = state["best_valid_loss"]
         if best is None or va["loss"] < best:
             state["best_valid_loss"], state["best_epoch"] = va["loss"], epoch + 1
@@ -312,7 +357,8 @@ def train(cfg: ModelConfig, corpus, mdir: ModelDir, *, resume: bool = False,
             last = history[-1]  # the best weights are the last ones: valid is already known
             res = {k[len("valid_"):]: v for k, v in last.items() if k.startswith("valid_")}
         else:
-            res = _evaluate(steps, corpus, split, progress, max_steps)
+            res = _evaluate(steps, corpus, split, progress, max_steps,
+                            _phase(report, phase=split, epoch=state["epochs_done"], epochs=n_epochs))
         metrics.update({f"{split}_{k}": v for k, v in res.items() if k not in ("tokens", "seconds")})
     with atomic_path(mdir.weights_path, suffix=".weights.h5") as tmp:
         model.save_weights(tmp)

@@ -87,13 +87,25 @@ class EvalSummary:
     reused: bool
     metrics: dict
 
+    def text(self, name: str) -> str:
+        """One line on what the run did, for model ``name``."""
+        if self.reused:
+            return f"{name}: evaluation is up to date ({self.path}, {self.tokens:,} tokens)"
+        extra = ", ".join(f"{k} {v:.4g}" for k, v in self.metrics.items()
+                          if k in ("perplexity", "accuracy"))
+        return (f"{name}: recorded {self.tokens:,} tokens in {self.seconds:.1f} s "
+                f"({self.tokens / max(self.seconds, 1e-9):,.0f} tok/s){', ' + extra if extra else ''}"
+                f" -> {self.path}")
+
 
 def evaluate_model(name: str, split: str | None = None, max_tokens: int | None = None, *,
                    store: bool = True, dtype: str = "float16", batch_streams: int = 64,
-                   progress: bool = True, force: bool = False) -> EvalSummary:
+                   progress: bool = True, force: bool = False, report=None) -> EvalSummary:
     """Record every state of model ``name`` over ``split`` and store states and responses.
 
     A store that matches the model (fingerprint) and the options is reused unless ``force``.
+    ``report(event)``, if given, is called after every recorded chunk with ``phase`` evaluate,
+    ``split``, ``tokens`` done, ``total_tokens`` and ``seconds``.
     """
     from .recorder import get_recorder
     from .responses import ResponseAggregator
@@ -135,10 +147,14 @@ def evaluate_model(name: str, split: str | None = None, max_tokens: int | None =
                          attrs={"fingerprint": fp, "model": name, "cell": cfg.model.cell,
                                 "task": cfg.task, **options})
     start = time.perf_counter()
-    loss_sum, loss_n = 0.0, 0
+    loss_sum, loss_n, done = 0.0, 0, 0
     try:
         for chunk in recorder.iter(tokens, batch_streams=batch_streams, progress=progress):
             writer.write_chunk(chunk)
+            done += len(chunk.tokens)
+            if report:
+                report({"phase": "evaluate", "split": split, "tokens": done, "total_tokens": n_tokens,
+                        "seconds": time.perf_counter() - start})
             agg.update(chunk.tokens, chunk.layers)
             if chunk.next_loss is not None:
                 finite = np.isfinite(chunk.next_loss)

@@ -163,6 +163,27 @@ class StateStore:
         """False for stores written with --no-store (aggregates only)."""
         return bool(self.attrs.get("store_states"))
 
+    def require_states(self, purpose: str) -> None:
+        """Raise :class:`~rnnvis.errors.NoStates` (saying how to re-evaluate) without states."""
+        if not self.has_states:
+            model, split = self.attrs.get("model", "NAME"), self.attrs.get("split", "test")
+            raise NoStates(f"this evaluation kept aggregates only (--no-store); {purpose} need "
+                           f"every state: run python manage.py evaluate {model} --split {split} "
+                           "--force (without --no-store)")
+
+    def take(self, layer: int, key: str, positions: np.ndarray, block_rows: int = 16384) -> np.ndarray:
+        """float32 rows of ``key`` at sorted ``positions``, read block by block (flat memory)."""
+        dset = self._states(layer, key)
+        positions = np.asarray(positions, dtype=np.int64)
+        out = np.empty((len(positions), dset.shape[1]), dtype=np.float32)
+        bounds = np.searchsorted(positions, np.arange(0, len(self.tokens) + block_rows, block_rows))
+        for b, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+            if hi > lo:
+                start = b * block_rows
+                stop = int(positions[hi - 1]) + 1
+                out[lo:hi] = dset[start:stop][positions[lo:hi] - start]
+        return out
+
     def close(self) -> None:
         """Release the HDF5 file."""
         self.f.close()
@@ -172,9 +193,7 @@ class StateStore:
         return np.sort(self._order[self._bounds[word_id]:self._bounds[word_id + 1]])
 
     def _states(self, layer: int, key: str):
-        if not self.has_states:
-            raise NoStates("this evaluation kept aggregates only (--no-store); "
-                           "run evaluate without --no-store for per-token states")
+        self.require_states("per-token analyses")
         return self.f[f"states/layer_{layer}/{key}"]
 
     def blocks(self, layer: int, key: str, rows: int = 1 << 16):

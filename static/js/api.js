@@ -1,14 +1,16 @@
 // The only module that talks to the server. Every call resolves to parsed JSON or throws an
-// ApiError carrying the server's {"error": "..."} message (and its `errors` list, if any).
+// ApiError carrying the server's {"error": "..."} message (its `errors` list, if any, and every
+// other field of the answer in `details`).
 
 /** An error answer of the API (or a network failure, status 0). */
 export class ApiError extends Error {
-  constructor(message, { status = 0, errors = null, url = "" } = {}) {
+  constructor(message, { status = 0, errors = null, url = "", details = {} } = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.errors = errors;
     this.url = url;
+    this.details = details;
   }
 }
 
@@ -48,7 +50,8 @@ async function request(method, path, body) {
     const message = payload && typeof payload.error === "string"
       ? payload.error
       : `${method} ${url} failed: ${response.status} ${response.statusText}`;
-    throw new ApiError(message, { status: response.status, errors: payload ? payload.errors ?? null : null, url });
+    throw new ApiError(message, { status: response.status, errors: payload ? payload.errors ?? null : null, url,
+      details: payload && typeof payload === "object" ? payload : {} });
   }
   if (payload === null) throw new ApiError(`${method} ${url}: the server sent no JSON`, { status: response.status, url });
   return payload;
@@ -109,6 +112,34 @@ export function evaluateText(name, text, fields = null) {
 }
 export const getSentences = (name, { split, n } = {}) => cachedGet(`/models/${enc(name)}/sentences${query({ split, n })}`);
 
+// parameters of a fitted projection (null or undefined take the server's defaults)
+const projection = ({ split, layer, state, method, dims, sample, seed } = {}) => ({ split, layer, state, method, dims, sample, seed });
+
+/** A layer's states projected (fitted on a sample of the split) as a point cloud; `unit` adds its
+ *  values, `docs` (classifiers) each class's first documents as paths. */
+export function getTrajectories(name, params = {}) {
+  return cachedGet(`/models/${enc(name)}/trajectories${query({ ...projection(params), unit: params.unit, docs: params.docs })}`);
+}
+
+/** A typed text projected onto the same axes: {tokens, oov, coords}. */
+export function projectText(name, text, params = {}) {
+  const body = Object.fromEntries(Object.entries(projection(params)).filter(([, v]) => v !== null && v !== undefined));
+  return request("POST", `/models/${enc(name)}/trajectories/project`, { text, ...body });
+}
+
+/** Linear CKA between the layers of a model (and of `other`): {models, layers, cka}. */
+export function getSimilarity(name, { other, split, kind } = {}) {
+  return cachedGet(`/models/${enc(name)}/similarity${query({ other, split, kind })}`);
+}
+
+/** Units of `layer` matched to units of `layer2` (of `other`): {pairs, right_order, mean_abs_r}. */
+export function getMatching(name, { layer, other, layer2, split, kind } = {}) {
+  return cachedGet(`/models/${enc(name)}/matching${query({ layer, other, layer2, split, kind })}`);
+}
+
+/** The most telling first view: {model, layer, state, k, beyond_chance, structure} or {model: null}. */
+export const getStart = () => cachedGet("/start");
+
 /** Parameter specs of the analyses ({coclusters: {...}}), to build controls from. */
 export const getAnalyses = () => cachedGet("/analyses");
 
@@ -141,3 +172,11 @@ export const searchPattern = (name, { units, ...params }) =>
 
 /** Gate saturation of every unit of a layer: {gates: {i: {low, high}, ...}}. */
 export const getSaturation = (name, params) => cachedGet(`/models/${enc(name)}/saturation${unitQuery(params)}`);
+/** The job queue: {jobs, runner, max_queued}. */
+export const getJobs = () => request("GET", "/jobs");
+/** One job with the last `lines` lines of its log. */
+export const getJob = (id, lines) => request("GET", `/jobs/${enc(id)}${query({ lines })}`);
+/** Queue a job of `kind` (train, evaluate, train-evaluate) with its options. */
+export const startJob = (kind, options) => request("POST", `/jobs/${enc(kind)}`, options);
+export const cancelJob = (id) => request("POST", `/jobs/${enc(id)}/cancel`);
+export const resumeJob = (id) => request("POST", `/jobs/${enc(id)}/resume`);

@@ -18,6 +18,7 @@ export const VIEWS = Object.freeze({
   MAIN: "main",
   COMPARE: "compare",
   SENTENCE: "sentence",
+  TRAJECTORIES: "trajectories",
   UNITS: "units",
   CONFIGS: "configs",
 });

@@ -540,3 +540,21 @@ def test_blas_thread_setting_is_restored_after_fits():
         results = list(pool.map(lambda s: cocluster(X, 4, random_state=s), range(6)))
     assert blas_threads() == before
     assert all(ari(results[0].row_labels, r.row_labels) >= 0.95 for r in results)
+
+
+def test_permutation_null_separates_planted_blocks_from_noise():
+    from rnnvis.analysis.cocluster import permutation_null
+
+    X, _, _ = planted(seed=31, n_words=120, n_units=60, k=4)
+    res = cocluster(X, 4)
+    cmp = permutation_null(X, res, random_state=0)
+    assert cmp.structure == "clear" and cmp.beyond_chance > 1.5 and cmp.z > 6
+    assert len(cmp.null) == 5 and all(r < cmp.observed for r in cmp.null)
+    noise = np.random.default_rng(5).normal(size=(120, 60))
+    res = cocluster(noise, 4)
+    cmp = permutation_null(noise, res, random_state=0)
+    assert cmp.structure == "none", cmp.to_dict()
+    assert cmp.beyond_chance == pytest.approx(1.0, abs=0.1)
+    # a shuffle of rows keeps each word's values: the null's degrees equal the observed ones
+    shuffled = np.random.default_rng(0).permuted(X, axis=1)
+    assert np.allclose(np.sort(shuffled, axis=1), np.sort(X, axis=1))

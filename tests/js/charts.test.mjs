@@ -66,3 +66,41 @@ test("wordAnchor: the server's baseline if given, else the box centre", () => {
 test("esc escapes HTML", () => {
   assert.equal(charts.esc(`<b a="1">&'`), "&lt;b a=&quot;1&quot;&gt;&amp;&#39;");
 });
+
+test("trajectoryPlot, ckaHeatmap and matchStrip: defaults and chainable setters", () => {
+  const plot = charts.trajectoryPlot();
+  assert.deepEqual(plot.axes(), [0, 1]);
+  assert.deepEqual(plot.paths(), []);
+  assert.equal(plot.cloud(), null);
+  assert.equal(plot.width(600).axes([1, 2]), plot);
+  assert.deepEqual(plot.axes(), [1, 2]);
+  const heat = charts.ckaHeatmap();
+  assert.equal(heat.selected(), null);
+  assert.equal(heat.selected("0:1").cell(30), heat);
+  assert.equal(heat.cell(), 30);
+  assert.throws(() => heat.on("bogus", () => {}), /unknown type: bogus/);
+  const strip = charts.matchStrip();
+  assert.equal(strip.highlighted(), null);
+  assert.equal(strip.highlighted(3).highlighted(), 3);
+});
+
+test("point colours: categories cycle, numbers run low to high, missing values are grey", () => {
+  const cat = charts.pointColour({ kind: "category", values: [0, 1, null, 10] });
+  assert.equal(cat(0), charts.CATEGORY_COLORS[0]);
+  assert.equal(cat(3), charts.CATEGORY_COLORS[0]);
+  assert.notEqual(cat(1), cat(0));
+  assert.equal(cat(2), "#c9ced6");
+  const num = charts.pointColour({ kind: "number", values: [0, 1, 2, null] });
+  assert.notEqual(num(0), num(2));
+  assert.equal(num(3), "#c9ced6");
+  assert.equal(charts.ckaColour(1), globalThis.d3.interpolateBlues(0.92));
+});
+
+test("lossCurve: defaults and chainable setters", () => {
+  const chart = charts.lossCurve();
+  assert.deepEqual(chart.data(), { train: [], valid: [] });
+  assert.equal(chart.epochs(), null);
+  assert.equal(chart.epochs(0).epochs(), 0);
+  assert.equal(chart.width(200).height(80), chart);
+  assert.equal(chart.width(), 200);
+});

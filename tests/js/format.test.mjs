@@ -12,11 +12,15 @@ test("formatQuality prints the numbers that are there", () => {
     "within/between 2.0×, bootstrap ARI 0.70");
 });
 
-test("qualityVerdict reads the numbers as in the notes", () => {
-  assert.deepEqual(qualityVerdict({ within_between: 2.3, seed_ari: 0.9, bootstrap_ari: 0.3 }), { structure: "clear", stable: true, resampled: false });
-  assert.deepEqual(qualityVerdict({ within_between: 1.2, seed_ari: 0.5, bootstrap_ari: 0.9 }), { structure: "none", stable: false, resampled: true });
-  assert.deepEqual(qualityVerdict({ within_between: 1.7, seed_ari: null }), { structure: "weak", stable: null, resampled: null });
-  assert.deepEqual(qualityVerdict(undefined), { structure: "unknown", stable: null, resampled: null });
+test("qualityVerdict takes the structure from the permutation null, stability from the ARIs", () => {
+  const nul = { observed: 2.3, null_mean: 1.2, null_sd: 0.05, draws: 5, beyond_chance: 1.92, z: 22, structure: "clear" };
+  assert.deepEqual(qualityVerdict({ within_between: 2.3, seed_ari: 0.9, bootstrap_ari: 0.3, null: nul }),
+    { structure: "clear", stable: true, resampled: false, beyond: 1.92, z: 22 });
+  // a high ratio alone is no verdict: without the null it stays unknown
+  assert.equal(qualityVerdict({ within_between: 2.3, seed_ari: 0.5 }).structure, "unknown");
+  assert.equal(qualityVerdict({ within_between: 1.3, null: { ...nul, structure: "none" } }).structure, "none");
+  assert.deepEqual(qualityVerdict(undefined), { structure: "unknown", stable: null, resampled: null, beyond: null, z: null });
+  assert.equal(formatQuality({ within_between: 2.3, null: nul }), "within/between 2.3× (1.9× chance)");
 });
 
 test("headlineMetric and modelShape", () => {

@@ -18,6 +18,7 @@ test("a full state round-trips through the URL", () => {
     state: "c", k: 7, topK: 500, mode: "signed", words: ["buy", "sell", "n't"],
     units: [{ model: "demo-lstm", layer: 1, unit: 42 }, { model: "demo-gru", layer: 0, unit: 0 }],
     threshold: 0, widthScale: 2.5, clip: 0.4, text: "the stock & bond market, fell", token: 3, config: "x.yaml",
+    jobs: true,
   };
   const q = serializeState(s);
   assert.ok(q.startsWith("?view=compare&model=demo-lstm&layer=1&compare=demo-gru"));
@@ -35,7 +36,7 @@ test("invalid values fall back to defaults; floats are clamped", () => {
   assert.equal(s.view, "main");
   assert.equal(s.layer, 0);
   assert.equal(s.k, null);
-  assert.equal(s.mode, "abs");
+  assert.equal(s.mode, null);            // no mode: the server picks the model's default
   assert.equal(s.topK, 300);
   assert.equal(s.threshold, 1);
   assert.equal(s.clip, 0.05);
@@ -76,7 +77,7 @@ test("bounds, choices and defaults come from the server's specs", () => {
   assert.equal(codec.defaultState().topK, 50);
   assert.equal(codec.serializeState({ ...codec.defaultState(), topK: 300 }), "?top_k=300");
   assert.equal(codec.parseState("?mode=only").mode, "only");
-  assert.equal(codec.parseState("?mode=signed").mode, "abs");
+  assert.equal(codec.parseState("?mode=signed").mode, null);   // not a choice: the default (none)
   assert.throws(() => urlFields({}), /parameter specs/);
 });
 
@@ -86,4 +87,30 @@ test("specParser follows the declared type", () => {
   assert.equal(specParser({ type: "float", min: 0, max: 1 })("7"), 1);
   assert.equal(specParser({ type: "str", choices: ["a"] })("b"), undefined);
   assert.equal(specParser({ type: "str", max_length: 2 })("abc"), undefined);
+});
+
+test("trajectory fields round-trip; bounds and choices come from the server's specs", () => {
+  const s = { ...defaultState(), view: "trajectories", method: "autoencoder", dims: 3, sample: 5000, docs: 2,
+    axes: 2, colour: "unit", colourUnit: 17, text: "a good film", text2: "a bad film", matchOrder: true };
+  const q = serializeState(s);
+  assert.deepEqual(parseState(q), s);
+  assert.match(q, /method=autoencoder&dims=3&sample=5000&docs=2&axes=2&colour=unit&cunit=17&text2=a\+bad\+film&match=true/);
+  const bad = parseState(`?method=tsne&dims=4&sample=${SPECS.trajectories.sample.max + 1}&docs=-1&axes=3&colour=red&match=maybe`);
+  assert.equal(bad.method, SPECS.trajectories.method.default);
+  assert.equal(bad.dims, SPECS.trajectories.dims.default);
+  assert.equal(bad.sample, SPECS.trajectories.sample.default);
+  assert.equal(bad.docs, 0);
+  assert.equal(bad.axes, 0);
+  assert.equal(bad.colour, "cluster");
+  assert.equal(bad.matchOrder, false);
+  assert.equal(parseState("?match=1").matchOrder, true);
+});
+
+test("the jobs panel flag reads true/false and 1/0, and is left out when closed", () => {
+  assert.equal(parseState("?jobs=1").jobs, true);
+  assert.equal(parseState("?jobs=true").jobs, true);
+  assert.equal(parseState("?jobs=0").jobs, false);
+  assert.equal(parseState("?jobs=maybe").jobs, false);
+  assert.equal(serializeState({ ...defaultState(), jobs: false }), "");
+  assert.equal(serializeState({ ...defaultState(), jobs: true }), "?jobs=true");
 });

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import yaml
 
+from rnnvis.errors import UserError
 from rnnvis.modelling.config import load_config, parse_config
 from rnnvis.modelling.manager import load_trained, model_rows, train_from_config
 from rnnvis.modelling.modeldir import model_dir
@@ -99,6 +100,27 @@ def test_loss_falls_on_counting_task(tmp_path):
     assert losses[-1] < 0.8 * losses[0]
     vocab_size = len(load_trained("falls").vocab)
     assert result.metrics["test_perplexity"] < vocab_size / 2  # far better than uniform
+
+
+def test_a_sampled_softmax_trains_and_is_measured_with_the_full_one(tmp_path):
+    path = write_config(tmp_path, "sampled", train={
+        "batch_size": 16, "seq_length": 20, "epochs": 8, "sampled_softmax": 4,
+        "optimizer": {"name": "adam", "learning_rate": 0.02}})
+    result = train_from_config(path, progress=False, log=lambda *_: None)
+    losses = [row["valid_loss"] for row in result.history]
+    assert losses[-1] < 0.8 * losses[0]
+    # the reported figures are the full softmax's: recompute valid with the trained model
+    from rnnvis.data import load_dataset
+    from rnnvis.modelling.training import evaluate
+
+    tm = load_trained("sampled")
+    full = evaluate(tm.config, tm.model, load_dataset(tm.config), "valid")
+    assert full["loss"] == pytest.approx(result.metrics["valid_loss"], rel=1e-4)
+    assert result.metrics["test_perplexity"] < len(tm.vocab) / 2
+    bad = write_config(tmp_path, "toomany", train={"sampled_softmax": 6})
+    with pytest.raises(UserError, match="train.sampled_softmax: got 6; it must be below the "
+                                        "vocabulary size 6"):
+        train_from_config(bad, progress=False, log=lambda *_: None)
 
 
 def test_classifier_learns_keyword_sentiment(tmp_path):

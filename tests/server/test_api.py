@@ -180,7 +180,9 @@ def test_analyses_publish_the_declared_specs_and_the_js_fixture_is_current(clien
     doc = client.get("/api/openapi.json").get_json()
     params = {p["name"]: p for p in doc["paths"]["/api/models/{name}/coclusters"]["get"]["parameters"]}
     assert params["k"]["schema"] == {"type": "integer", "minimum": 2, "maximum": 30}
-    assert params["mode"]["schema"]["enum"] == ["abs", "positive", "negative", "signed"]
+    # an empty query value is an absent parameter (the default), so the document admits it
+    assert params["mode"]["schema"]["enum"] == ["abs", "positive", "negative", "signed", ""]
+    assert client.get("/api/models/lm/coclusters?mode=&top_k=10&k=2").get_json()["mode"] == "abs"
     assert params["name"]["in"] == "path" and params["name"]["required"] is True
 
 

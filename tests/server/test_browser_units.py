@@ -33,10 +33,14 @@ def test_pick_a_contrast_rank_units_open_contexts_and_search_a_phrase(page):
     field.press("Enter")
     expect(page.p.locator(".units-subtitle")).to_contain_text("the (n = ")
     expect(rows.first.locator("svg.histogram-pair path.side-a")).to_have_count(1)
+    # the best unit is focused at once; clicking another row focuses that one
     best = rows.first.get_attribute("data-unit")
-    rows.first.click()
-    assert f"u={best}" in page.p.url
     expect(page.p.locator(".focus-head h2")).to_have_text(f"Unit {best}")
+    assert f"u={best}" in page.p.url
+    second = rows.nth(1).get_attribute("data-unit")
+    rows.nth(1).click()
+    expect(page.p.locator(".focus-head h2")).to_have_text(f"Unit {second}")
+    assert f"u={second}" in page.p.url
     positive = page.p.locator(".contexts.positive .context-row")
     expect(positive).to_have_count(8)
     first = positive.first.locator(".hm-token")

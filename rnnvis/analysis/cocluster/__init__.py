@@ -39,7 +39,8 @@ nontrivial vectors.
 
 Modules: ``checks`` (inputs, bounds of k, modes), ``svd`` (randomized SVD), ``kmeans``,
 ``threads`` (BLAS limits), ``embedding`` (SpectralEmbedding), ``estimator`` (CoClustering,
-cocluster), ``result`` (CoClusters), ``agreement`` (ARI), ``stability``, ``report``.
+cocluster), ``result`` (CoClusters), ``agreement`` (ARI), ``stability``, ``null`` (the
+within/between ratio against a permutation null), ``report``.
 """
 
 from ...errors import CoclusterError
@@ -47,6 +48,7 @@ from .checks import MAX_CLUSTERS, MIN_CLUSTERS, MODES
 from .embedding import SpectralEmbedding
 from .estimator import CoClustering, cocluster
 from .report import format_report
+from .null import NullComparison, permutation_null
 from .result import CoClusters
 from .stability import Stability, bootstrap_stability, seed_stability
 
@@ -57,6 +59,8 @@ __all__ = [
     "CoClustering",
     "CoClusters",
     "CoclusterError",
+    "NullComparison",
+    "permutation_null",
     "SpectralEmbedding",
     "Stability",
     "bootstrap_stability",

@@ -10,3 +10,7 @@ export { showTooltip, hideTooltip, esc } from "./tooltip.js";
 export { textHeatmap } from "./textHeatmap.js";
 export { histogramPair } from "./histogramPair.js";
 export { saturationScatter, GATE_COLORS } from "./saturationScatter.js";
+export { trajectoryPlot, pointColour, PATH_COLORS, CATEGORY_COLORS } from "./trajectoryPlot.js";
+export { ckaHeatmap, ckaColour } from "./ckaHeatmap.js";
+export { matchStrip } from "./matchStrip.js";
+export { lossCurve } from "./lossCurve.js";

@@ -2,12 +2,16 @@
 
 import { formatNumber } from "./scales.js";
 
-/** "within/between 2.3×, seed ARI 0.91, bootstrap ARI 0.85" (parts with no value are left out;
+/** "within/between 2.3× (1.8× chance), seed ARI 0.91, bootstrap ARI 0.85" (parts with no value are left out;
  * a bootstrap ARI still being computed reads "bootstrap ARI computing…"). */
 export function formatQuality(q) {
   if (!q) return "";
   const parts = [];
-  if (Number.isFinite(q.within_between)) parts.push(`within/between ${q.within_between.toFixed(1)}×`);
+  if (Number.isFinite(q.within_between)) {
+    const beyond = q.null?.beyond_chance;
+    parts.push(`within/between ${q.within_between.toFixed(1)}×` +
+      (Number.isFinite(beyond) ? ` (${beyond.toFixed(1)}× chance)` : ""));
+  }
   if (Number.isFinite(q.seed_ari)) parts.push(`seed ARI ${q.seed_ari.toFixed(2)}`);
   if (Number.isFinite(q.bootstrap_ari)) parts.push(`bootstrap ARI ${q.bootstrap_ari.toFixed(2)}`);
   else if (q.bootstrap_pending) parts.push("bootstrap ARI computing…");
@@ -16,11 +20,11 @@ export function formatQuality(q) {
 
 /** How to read the quality numbers: "clear" / "weak" / "none" structure, and stable or not. */
 export function qualityVerdict(q) {
-  if (!q || !Number.isFinite(q.within_between)) return { structure: "unknown", stable: null, resampled: null };
-  const structure = q.within_between >= 2 ? "clear" : q.within_between >= 1.5 ? "weak" : "none";
-  const stable = Number.isFinite(q.seed_ari) ? q.seed_ari >= 0.8 : null;
-  const resampled = Number.isFinite(q.bootstrap_ari) ? q.bootstrap_ari >= 0.6 : null;
-  return { structure, stable, resampled };
+  const stable = Number.isFinite(q?.seed_ari) ? q.seed_ari >= 0.8 : null;
+  const resampled = Number.isFinite(q?.bootstrap_ari) ? q.bootstrap_ari >= 0.6 : null;
+  // the server compares the ratio with row-shuffled matrices (a permutation null)
+  const structure = q?.null?.structure ?? "unknown";
+  return { structure, stable, resampled, beyond: q?.null?.beyond_chance ?? null, z: q?.null?.z ?? null };
 }
 
 /** The headline metric of a model: "ppl 172.9" (language model) or "acc 88.6%" (classifier). */

@@ -1,9 +1,10 @@
 // The page state as URL query parameters, and back (pure). viewState.js keeps it in sync.
 
 import { clamp } from "./options.js";
+import { COLOUR_MODES } from "./trajectory.js";
 import { MAX_FOCUS } from "./units.js";
 
-export const VIEW_NAMES = Object.freeze(["main", "compare", "sentence", "units", "configs"]);
+export const VIEW_NAMES = Object.freeze(["main", "compare", "sentence", "trajectories", "units", "configs"]);
 export const MAX_WORDS = 3;
 export const MAX_UNITS = 2;
 
@@ -17,7 +18,9 @@ const float = (lo, hi) => (s) => {
   return s !== "" && Number.isFinite(v) ? clamp(v, lo, hi) : undefined;
 };
 const oneOf = (allowed) => (s) => (allowed.includes(s) ? s : undefined);
+const flag = (s) => ({ true: true, 1: true, false: false, 0: false })[s];
 const text = (max) => (s) => (s.length && s.length <= max ? s : undefined);
+const bool = (s) => (s === "true" || s === "1" ? true : s === "false" || s === "0" ? false : undefined);
 
 /**
  * The URL parser of one server-declared parameter (a spec of /api/analyses: type, min, max,
@@ -36,6 +39,14 @@ const SPEC_FIELDS = Object.freeze([
   { key: "k", param: "k" },
   { key: "topK", param: "top_k" },
   { key: "mode", param: "mode" },
+]);
+
+/** URL fields of the trajectory parameters (server spec `trajectories`). */
+const TRAJECTORY_FIELDS = Object.freeze([
+  { key: "method", param: "method" },
+  { key: "dims", param: "dims" },
+  { key: "sample", param: "sample" },
+  { key: "docs", param: "docs" },
 ]);
 
 /** A unit picked in some model and layer: "model:layer:unit" in the URL. */
@@ -58,10 +69,10 @@ export function urlFields(specs) {
   const declared = specs?.coclusters;
   const ranking = specs?.ranking;
   if (!declared || !ranking) throw new Error("the server's parameter specs (/api/analyses) are missing");
-  const fromSpec = Object.fromEntries(SPEC_FIELDS.map((f) => {
-    const spec = declared[f.param];
-    return [f.key, { key: f.key, param: f.param, default: spec.default ?? null, parse: specParser(spec) }];
-  }));
+  const field = (spec, f) => ({ key: f.key, param: f.param, default: spec.default ?? null, parse: specParser(spec) });
+  const fromSpec = Object.fromEntries(SPEC_FIELDS.map((f) => [f.key, field(declared[f.param], f)]));
+  const trajectory = specs.trajectories;
+  if (!trajectory) throw new Error("the server's trajectory specs (/api/analyses) are missing");
   return Object.freeze([
     { key: "view", param: "view", default: "main", parse: oneOf(VIEW_NAMES) },
     { key: "model", param: "model", default: null, parse: text(200) },
@@ -87,6 +98,15 @@ export function urlFields(specs) {
     { key: "score", param: "score", default: ranking.score.default, parse: specParser(ranking.score) },
     { key: "focus", param: "u", default: [], parse: int(0, 1e6), repeat: MAX_FOCUS },
     { key: "phrase", param: "phrase", default: null, parse: (s) => (/^\d+:\d+$/.test(s) ? s : undefined) },
+    // trajectories: projection (declared by the server), axis pair, cloud colour, second text
+    ...TRAJECTORY_FIELDS.map((f) => field(trajectory[f.param], f)),
+    { key: "axes", param: "axes", default: 0, parse: int(0, 2) },
+    { key: "colour", param: "colour", default: "cluster", parse: oneOf(Object.keys(COLOUR_MODES)) },
+    { key: "colourUnit", param: "cunit", default: null, parse: int(0, 100000) },
+    { key: "text2", param: "text2", default: null, parse: text(20000) },
+    // compare: order the right side's chips by the unit matching
+    { key: "matchOrder", param: "match", default: false, parse: bool },
+    { key: "jobs", param: "jobs", default: false, parse: flag },
   ]);
 }
 

@@ -2,6 +2,7 @@
 // and the view lifecycle.
 
 import { clamp } from "../data/options.js";
+import { formatNumber } from "../data/scales.js";
 import { modelShape, headlineMetric, kindLabel, formatQuality, qualityVerdict, modelSource } from "../data/format.js";
 import { divergingLegend } from "../charts/index.js";
 
@@ -90,9 +91,11 @@ export function clusterSpecs(app, { kinds, info, modelKey = "model", layerKey = 
       options: (s) => [...new Set([...TOP_K_CHOICES, s.topK])]
         .filter((v) => v >= server.top_k.min && v <= server.top_k.max)
         .sort((a, b) => a - b).map((v) => ({ value: v, label: String(v) })) },
-    { key: "mode", label: "Mode", type: "segmented",
+    { key: "mode", label: "Mode", type: "segmented", help: server.mode.help,
+      // no mode in the URL: the server's default for the model (its answer says which)
+      value: (s) => s.mode ?? info().mode ?? null,
       options: () => server.mode.choices.map((m) => ({ value: m, label: m === "positive" ? "pos" : m === "negative" ? "neg" : m, title: server.mode.choice_help[m] })),
-      extra: (el, s) => el.append("span").attr("class", "control-note").text(server.mode.choice_help[s.mode]) },
+      extra: (el, s) => el.append("span").attr("class", "control-note").text(server.mode.choice_help[s.mode ?? info().mode] ?? "") },
   );
   return specs;
 }
@@ -116,9 +119,12 @@ export function renderQuality(el, data) {
   const v = qualityVerdict(data.quality);
   el.append("span").attr("class", "quality-text").text(text || "no quality figures");
   if (v.structure !== "unknown") {
-    const label = { clear: "clear blocks", weak: "weak blocks", none: "no block structure" }[v.structure];
+    const label = { clear: "blocks beyond chance", weak: "weak blocks", none: "no more structure than chance" }[v.structure];
+    const n = data.quality.null;
     el.append("span").attr("class", `badge badge-${v.structure === "clear" ? "good" : v.structure === "weak" ? "warn" : "bad"}`)
-      .attr("title", "mean |s| inside the paired blocks / outside them: about 1–1.5 = no real structure, 2 or more = clear")
+      .attr("title", `within/between ratio ${formatNumber(n.observed)} against ${formatNumber(n.null_mean)} ± ${formatNumber(n.null_sd)} ` +
+        `on ${n.draws} copies of the matrix with each word's responses shuffled across the units (z = ${formatNumber(n.z)}): ` +
+        "clear at z ≥ 6, weak at z ≥ 3")
       .text(label);
   }
   if (v.stable !== null) {

@@ -3,6 +3,7 @@
 import * as api from "../api.js";
 import { createClusterView } from "./clusterView.js";
 import { createDetailPanel } from "./detailPanel.js";
+import { createSimilarityPanel } from "./similarityPanel.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, clear } from "./status.js";
 import { findModel, validLayer, validKind, clusterParams, clusterSpecs, displaySpecs, renderLegend, modelOption, layerOptions, viewHandle } from "./common.js";
@@ -43,6 +44,8 @@ export function createCompareView(root, app) {
   const head = canvas.append("header").attr("class", "canvas-head");
   head.append("div").attr("class", "title-row").append("h1").attr("class", "view-title").text("Comparison");
   const legend = head.append("div").attr("class", "legend-row");
+  const matchStatus = head.append("div").attr("class", "hover-status muted");
+  const similarity = createSimilarityPanel(canvas.append("div"), app);   // CKA heatmap, unit matching
   const grid = canvas.append("div").attr("class", "compare-grid");
   const details = createDetailPanel(root.append("aside").attr("class", "details").append("div").attr("class", "panel-inner"));
 
@@ -60,6 +63,7 @@ export function createCompareView(root, app) {
     return side;
   });
 
+  similarity.linkHover(grid, matchStatus);
   let token = 0;
 
   function controls(state, resolved, kinds) {
@@ -119,6 +123,7 @@ export function createCompareView(root, app) {
     sides[1].model = right;
     sides[0].params = { ...clusterParams(left, state, layerA), state: kind };
     sides[1].params = { ...clusterParams(right, state, layerB), state: kind };
+    const matched = similarity.update({ left, right, layerA, layerB, state });
 
     // words: one profile per side
     const words = state.words.map((word) => ({ word, sides: sides.map((s) => ({ label: `${s.model.name} L${s.params.layer}`, stats: null, error: null })) }));
@@ -137,11 +142,13 @@ export function createCompareView(root, app) {
         if (!side.data) return;
         const sideWords = words.map((w) => ({ word: w.word, stats: w.sides[i].stats }));
         const selectedUnits = new Set(state.units.filter((u) => u.model === side.model.name && u.layer === side.params.layer).map((u) => u.unit));
-        side.view.update({ data: side.data, words: sideWords, selectedUnits, limit,
+        const data = i === 1 ? similarity.arrange(sides[0].data, side.data, state.matchOrder) : side.data;
+        side.view.update({ data, words: sideWords, selectedUnits, limit,
           threshold: state.threshold, widthScale: state.widthScale, width: side.host.node().clientWidth });
       });
       renderLegend(legend, state.words.map((word) => ({ word })), limit);
     };
+    matched.then(() => { if (my === token && state.matchOrder) draw(); });
 
     await Promise.all(sides.map(async (side) => {
       side.sideHead.selectAll("*").remove();
@@ -153,7 +160,7 @@ export function createCompareView(root, app) {
         const data = await api.getCoclusters(side.model.name, side.params);
         if (my !== token) return;
         side.data = data;
-        side.info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range };
+        side.info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range, mode: data.mode };
         q.text(`k = ${data.k} · ${formatQuality(data.quality)}`);
         api.completeStability(side.model.name, side.params, data)
           .catch(() => { data.quality.bootstrap_pending = false; })
@@ -183,6 +190,6 @@ export function createCompareView(root, app) {
 
   return viewHandle(root, update, {
     onResize: () => sides.forEach((s) => s.data && s.view.redraw(s.host.node().clientWidth)),
-    onDestroy: () => { token += 1; },
+    onDestroy: () => { token += 1; similarity.destroy(); },
   });
 }

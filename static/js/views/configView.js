@@ -1,12 +1,15 @@
 // Configs: list the YAML configs with their status; edit one, validate as you type (errors are
 // shown at their line), save only valid YAML. Unsaved edits are kept per file (sessionStorage),
-// so switching files or views, or reloading, does not lose them.
+// so switching files or views, or reloading, does not lose them. Train queues the saved config
+// as a job (train, or train then evaluate); a model that exists is trained again only after the
+// user chooses to resume it or to start from scratch.
 
 import * as api from "../api.js";
 import { showError, setLoading, clear } from "./status.js";
 import { errorsByLine, errorText } from "../data/configErrors.js";
 import { debounce } from "./common.js";
 import { createDrafts } from "../data/drafts.js";
+import { jobOptions } from "../data/jobs.js";
 
 const LINE_H = 20;
 
@@ -27,9 +30,19 @@ export function createConfigView(root, app) {
   const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
   sidebar.append("h2").attr("class", "sidebar-title").text("Configs");
   const listBox = sidebar.append("div").attr("class", "config-list-box");
+  const jobSpecs = app.specs.jobs;   // the server's declaration of each job kind's parameters
+  const trainBox = sidebar.append("div").attr("class", "train-options");
+  trainBox.append("h2").attr("class", "sidebar-title").text("Training job");
+  const epochs = numberField(trainBox, "Epochs", jobSpecs.train.epochs, "config's");
+  const maxSteps = numberField(trainBox, "Batches per epoch", jobSpecs.train.max_steps, "all");
+  const evaluateAfter = trainBox.append("label").attr("class", "check")
+    .call((l) => l.append("input").attr("type", "checkbox").attr("class", "train-evaluate").property("checked", true))
+    .call((l) => l.append("span").text("evaluate after training (the views need it)"))
+    .select("input");
   sidebar.append("p").attr("class", "note").html(
-    "Train a config with <code>python manage.py train config/NAME.yaml</code>, then " +
-    "<code>python manage.py evaluate NAME</code> to see it here.");
+    "<b>Train</b> queues the saved config as a job: watch it under <b>Jobs</b> (top right). " +
+    "From a terminal: <code>python manage.py train config/NAME.yaml</code>, then " +
+    "<code>python manage.py evaluate NAME</code>.");
 
   const canvas = root.append("section").attr("class", "canvas");
   const toolbar = canvas.append("div").attr("class", "config-toolbar");
@@ -38,6 +51,9 @@ export function createConfigView(root, app) {
   const right = toolbar.append("span").attr("class", "actions");
   const validateBtn = right.append("button").attr("type", "button").attr("class", "button validate").text("Validate");
   const saveBtn = right.append("button").attr("type", "button").attr("class", "button primary save").text("Save");
+  const trainBtn = right.append("button").attr("type", "button").attr("class", "button primary train").text("Train")
+    .property("disabled", true);
+  const dialog = root.append("dialog").attr("class", "train-confirm");
   const editorHost = canvas.append("div").attr("class", "editor-host canvas-body");
   const editor = editorHost.append("div").attr("class", "editor");
   const gutter = editor.append("div").attr("class", "editor-gutter").attr("aria-hidden", "true");
@@ -144,6 +160,53 @@ export function createConfigView(root, app) {
     const unsaved = drafts.files();
     listBox.selectAll(".config-item").classed("dirty", (c) => (c.file === file ? dirty : unsaved.has(c.file)));
     saveBtn.property("disabled", !(dirty && current && validation.valid));
+    const trainable = Boolean(file) && !dirty && current && validation.valid;
+    trainBtn.property("disabled", !trainable)
+      .attr("title", trainable ? "queue a job that trains this config" : dirty ? "save the config first" : "only a valid config can be trained");
+  }
+
+  function numberField(parent, label, spec, placeholder) {
+    const row = parent.append("label").attr("class", "field");
+    row.append("span").text(label);
+    return row.append("input").attr("type", "number").attr("step", 1)
+      .attr("min", spec.min ?? null).attr("max", spec.max ?? null)
+      .attr("placeholder", placeholder).attr("title", spec.help);
+  }
+
+  /** Queue the saved config; `mode` "force" or "resume" answers a model that exists. */
+  async function train(mode = null) {
+    if (!file) return;
+    const kind = evaluateAfter.property("checked") ? "train-evaluate" : "train";
+    const values = { config: file, epochs: epochs.property("value"), max_steps: maxSteps.property("value"),
+      force: mode === "force", resume: mode === "resume" };
+    trainBtn.property("disabled", true);
+    try {
+      const job = await api.startJob(kind, jobOptions(jobSpecs[kind], values));
+      app.toast(`queued job #${job.id}: ${kind} ${job.model}`, "info");
+      app.jobs.show(job.id);
+    } catch (err) {
+      if (err.status === 409 && err.details.status) confirmRetrain(err);
+      else app.toast(err.message);
+    } finally {
+      renderState();
+    }
+  }
+
+  /** The model exists: resume it (if it has a checkpoint), train it from scratch, or leave it. */
+  function confirmRetrain(err) {
+    const close = () => dialog.node().close();
+    dialog.selectAll("*").remove();
+    dialog.append("h3").text(`Model ${err.details.model} exists`);
+    dialog.append("p").attr("class", "dialog-message").text(err.message);
+    const row = dialog.append("div").attr("class", "dialog-actions");
+    if (err.details.resumable) {
+      row.append("button").attr("type", "button").attr("class", "button primary train-resume")
+        .text("Resume training").on("click", () => { close(); train("resume"); });
+    }
+    row.append("button").attr("type", "button").attr("class", "button danger train-force")
+      .text("Train from scratch (deletes it)").on("click", () => { close(); train("force"); });
+    row.append("button").attr("type", "button").attr("class", "button train-cancel").text("Cancel").on("click", close);
+    dialog.node().showModal();
   }
 
   async function validateNow() {
@@ -180,6 +243,7 @@ export function createConfigView(root, app) {
   });
   validateBtn.on("click", validateNow);
   saveBtn.on("click", save);
+  trainBtn.on("click", () => train());
 
   async function save() {
     if (!file) return;
@@ -210,6 +274,7 @@ export function createConfigView(root, app) {
       renderLines();
       stateLabel.text("pick a config on the left");
       saveBtn.property("disabled", true);
+      trainBtn.property("disabled", true);
       validateBtn.property("disabled", true);
       return;
     }

@@ -58,3 +58,22 @@ export function exportPng(svg, filename, scale = 2) {
     img.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(text);
   });
 }
+
+/**
+ * SVG and PNG download buttons appended to `actions` (a d3 selection) for the <svg> that `svg()`
+ * returns (null while nothing is drawn), saved as `stem()` + .svg / .png; `toast(message)` reports.
+ */
+export function exportButtons(actions, { svg, stem, toast }) {
+  const formats = [
+    { cls: "export-svg", label: "SVG", title: "download the view as SVG", save: (node) => exportSvg(node, `${stem()}.svg`) },
+    { cls: "export-png", label: "PNG", title: "download the view as PNG (2×)", save: (node) => exportPng(node, `${stem()}.png`) },
+  ];
+  for (const f of formats) {
+    actions.append("button").attr("type", "button").attr("class", `button ${f.cls}`).text(f.label).attr("title", f.title)
+      .on("click", () => {
+        const node = svg();
+        if (!node) { toast("nothing to export yet"); return; }
+        Promise.resolve(f.save(node)).catch((e) => toast(e.message));
+      });
+  }
+}

@@ -5,7 +5,7 @@ import { createClusterView } from "./clusterView.js";
 import { createDetailPanel } from "./detailPanel.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, clear } from "./status.js";
-import { exportSvg, exportPng } from "./exporter.js";
+import { exportButtons } from "./exporter.js";
 import { findModel, validLayer, clusterParams, clusterSpecs, displaySpecs, renderQuality, renderLegend, viewHandle } from "./common.js";
 import { toggleLimited } from "../data/options.js";
 import { unitKey, MAX_WORDS, MAX_UNITS } from "../data/urlstate.js";
@@ -84,12 +84,7 @@ export function createMainView(root, app) {
     },
   });
 
-  actions.append("button").attr("type", "button").attr("class", "button export-svg").text("SVG")
-    .attr("title", "download the view as SVG")
-    .on("click", () => (data ? exportSvg(view.svg(), `${fileStem()}.svg`) : app.toast("nothing to export yet")));
-  actions.append("button").attr("type", "button").attr("class", "button export-png").text("PNG")
-    .attr("title", "download the view as PNG (2×)")
-    .on("click", () => (data ? exportPng(view.svg(), `${fileStem()}.png`).catch((e) => app.toast(e.message)) : app.toast("nothing to export yet")));
+  exportButtons(actions, { svg: () => (data ? view.svg() : null), stem: fileStem, toast: app.toast });
 
   function fileStem() {
     return data ? `rnnvis-${data.model}-L${data.layer}-${data.state}-k${data.k}-${data.mode}` : "rnnvis";
@@ -152,7 +147,7 @@ export function createMainView(root, app) {
     }
     if (my !== token) return;
     setLoading(body, false);
-    info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range };
+    info = { k: data.k, suggested_k: data.suggested_k, k_range: data.k_range, mode: data.mode };
     controls(state);
     if (host.select("svg.cluster-svg").empty() || host.select(".error-box").size()) {
       clear(host);

@@ -138,7 +138,7 @@ export function createSentenceView(root, app) {
     }
     if (my !== token) return;
     setLoading(glyphBody, false);
-    controls(state, { k: clusters.k, suggested_k: clusters.suggested_k, k_range: clusters.k_range });
+    controls(state, { k: clusters.k, suggested_k: clusters.suggested_k, k_range: clusters.k_range, mode: clusters.mode });
     const layer = result.layers[params.layer];
     let g;
     try {

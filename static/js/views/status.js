@@ -34,7 +34,7 @@ export function renderNoModels(el) {
   box.append("p").text("rnnvis shows what a trained recurrent network keeps in its hidden memory. Train and evaluate a model first, from the repository root:");
   box.append("pre").attr("class", "commands").text(
     "python manage.py train config/demo-lstm.yaml\npython manage.py evaluate demo-lstm");
-  box.append("p").html("Then reload this page. <code>make demo</code> trains both demo models; the <a href=\"?view=configs\">Configs</a> tab lists every config you can train.");
+  box.append("p").html("Or open the <a href=\"?view=configs\">Configs</a> tab, pick a config and press Train: the model appears here when its job is done. <code>make demo</code> trains both demo models.");
   return box;
 }
 

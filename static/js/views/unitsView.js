@@ -129,6 +129,11 @@ export function createUnitsView(root, app) {
       ? `ranked by |r| with “${answer.label_a}” over ${answer.n_used.toLocaleString()} positions`
       : `${answer.label_a} (n = ${answer.n_a.toLocaleString()}) vs ${answer.label_b} (n = ${answer.n_b.toLocaleString()}), ranked by ${answer.score === "auc" ? "|AUC − 0.5|" : "Hellinger distance"}`);
     const rows = rankingRows(answer);
+    // nothing focused yet: the best unit is the first thing worth reading
+    if (!state.focus.length && rows.length) {
+      viewState.set({ focus: [rows[0].unit] }, { replace: true });
+      return;
+    }
     const focus = new Set(state.focus);
     const table = rankingBox.append("table").attr("class", "ranking-table");
     table.append("thead").append("tr").selectAll("th").data(["#", "unit", "score", "", answer.score === "correlation" ? "" : "histograms (red: a, blue: b)"])
