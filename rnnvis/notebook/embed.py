@@ -15,28 +15,35 @@ __all__ = ["show", "url", "Frame", "VIEW", "SHOW_PARAMS", "PAGE_FIELDS"]
 
 #: the page's views by the name of their tab (memory is the page's `main`)
 VIEWS = {"memory": "main", "main": "main", "compare": "compare", "sentence": "sentence",
-         "units": "units", "configs": "configs"}
+         "trajectories": "trajectories", "units": "units", "configs": "configs"}
 VIEW = Param("view", "str", "memory", choices=tuple(VIEWS),
-             help="the view: memory (co-clusters), compare, sentence, units or configs")
+             help="the view: memory (co-clusters), compare, sentence, trajectories, units or configs")
 SHOW_PARAMS = Params(VIEW, Param("height", "int", 720, min=200, max=4000,
                                  help="height of the inline view in pixels"), background.PORT)
 #: the page's URL parameters besides view and model, as static/js/data/urlstate.js names them
 #: (a test keeps the two lists equal); a list value repeats the parameter (word=a&word=b)
-PAGE_FIELDS = ("layer", "compare", "layer2", "state", "k", "top_k", "mode", "word", "unit",
-               "links", "width", "clip", "text", "token", "config", "rank", "a", "b", "score",
-               "u", "phrase")
+PAGE_FIELDS = ("layer", "compare", "layer2", "state", "k", "top_k", "mode", "method", "dims",
+               "sample", "docs", "word", "unit", "links", "width", "clip", "text", "token",
+               "config", "rank", "a", "b", "score", "u", "phrase", "axes", "colour", "cunit",
+               "text2", "match", "jobs")
 
 
 LAYER2 = replace(LAYER, name="layer2", default=None, help="the right-hand layer (compare view)")
 
 
 def _declared() -> dict[str, Param]:
-    """The declared parameters among the page's fields (the API's co-cluster and ranking
-    parameters), checked before the page sees them."""
+    """The page's fields that the API declares, checked before the page sees them, each with
+    the declaration the page parses it with (static/js/data/urlstate.js)."""
     from ..analysis.coclusterview import COCLUSTER_PARAMS
+    from ..analysis.trajectoryview import CLOUD_PARAMS
     from ..analysis.unitview import RANK_PARAMS
 
-    return {p.name: p for p in (*COCLUSTER_PARAMS, *RANK_PARAMS, LAYER2) if p.name in PAGE_FIELDS}
+    fields = ((COCLUSTER_PARAMS, ("layer", "state", "k", "top_k", "mode")),
+              (RANK_PARAMS, ("rank", "a", "b", "score")),
+              (CLOUD_PARAMS, ("method", "dims", "sample", "docs")))
+    out = {name: params[name] for params, names in fields for name in names}
+    out["layer2"] = LAYER2
+    return out
 
 
 def _check_model(name, field: str) -> dict:

@@ -52,6 +52,9 @@ def test_the_url_holds_the_same_state_as_the_browsers(use_home, fresh_server):
     assert view["k"] == 2 and view["mode"] == "signed"
     sentence = urlsplit(rnnvis.url("cls", view="sentence", text="good film")).query
     assert parse_qsl(sentence) == [("view", "sentence"), ("model", "cls"), ("text", "good film")]
+    paths = urlsplit(rnnvis.url("lm", view="trajectories", method="pca", dims=3, axes=1)).query
+    assert parse_qsl(paths) == [("view", "trajectories"), ("model", "lm"), ("method", "pca"),
+                                ("dims", "3"), ("axes", "1")]
 
 
 def test_one_server_per_process(use_home, fresh_server):
@@ -96,16 +99,19 @@ def test_the_frame_is_an_iframe_of_the_url():
 @pytest.mark.parametrize("kwargs, error, message", [
     (dict(model="nope"), NotFound, r"^unknown model 'nope' in .*; models: cls, lm$"),
     (dict(model="lm", view="memroy"), ParamError,
-     r"^view: got 'memroy'; expected one of: memory, main, compare, sentence, units, configs "
+     r"^view: got 'memroy'; expected one of: memory, main, compare, sentence, trajectories, units, configs "
      r"\(did you mean 'memory'\?\)$"),
     (dict(model="lm", layer=2), ParamError, r"^layer: got 2; model 'lm' has layers 0..1$"),
     (dict(model="lm", layer="1"), ParamError, r"^layer: got '1'; expected an integer >= 0$"),
     (dict(model="lm", state="z"), ParamError, r"^state: got 'z'; model 'lm' records h, c, i, f, o, g$"),
     (dict(model="lm", k=31), ParamError, r"^k: got 31; expected an integer from 2 to 30$"),
     (dict(model="lm", mode="sign"), ParamError, r"did you mean 'signed'"),
+    (dict(model="lm", view="trajectories", dims=4), ParamError, r"^dims: got 4; expected an integer from 2 to 3$"),
+    (dict(model="lm", view="units", score="f1"), ParamError, r"^score: got 'f1'; expected one of: auc, hellinger$"),
     (dict(model="lm", compare="nope"), NotFound, r"^unknown model 'nope' in .*; models: cls, lm$"),
     (dict(model="lm", compare="../x"), ParamError, r"^compare: got '../x'; expected 1-64 letters"),
-    (dict(model="lm", colour="red"), ParamError, r"^colour: unknown view state; allowed: layer, compare"),
+    (dict(model="lm", color="red"), ParamError,
+     r"^color: unknown view state; allowed: layer, compare.*\(did you mean 'colour'\?\)$"),
     (dict(model="lm", wrd="a"), ParamError, r"did you mean 'word'\?\)$"),
     (dict(model="lm", height=10), ParamError, r"^height: got 10; expected an integer from 200 to 4000$"),
     (dict(model="lm", port=70000), ParamError, r"^port: got 70000; expected an integer from 1 to 65535$"),
