@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import secrets
 import signal
 import sys
-from pathlib import Path
 
-from .atomic import read_json
+from . import __version__, console
+from .atomic import read_json, write_text
 from .errors import UserError
+from .locations import config_dir, example_configs
 from .params import MODEL, Param, Params
 
 __all__ = ["main", "build_parser"]
 
-ROOT = Path(__file__).resolve().parent.parent
 #: the demo's configs, and whether each trains a first look before the views are served (the
 #: rest as a background job) or all at once (the counting task takes seconds)
 DEMO_CONFIGS = {"demo-lstm.yaml": True, "demo-gru.yaml": True, "synthetic-counting.yaml": False}
@@ -69,7 +70,8 @@ def cmd_models(args) -> int:
 
     rows = model_rows()
     if not rows:
-        print("no models yet; train one with: python manage.py train config/demo-lstm.yaml")
+        prog = getattr(args, "prog", "rnnvis")
+        print(f"no models yet; `{prog} demo` trains the demo models, `{prog} train CONFIG` one model")
         return 0
     print(format_table(rows))
     return 0
@@ -266,12 +268,12 @@ def cmd_demo(args) -> int:
 
     later = []
     for file, staged in DEMO_CONFIGS.items():
-        path = ROOT / "config" / file
+        path = _demo_config(file)
         cfg = load_config(path)
         mdir = model_dir(cfg.name)
         staged = staged and cfg.train.epochs > 1
         if mdir.status() not in ("trained", "evaluated"):
-            print(f"training {cfg.name} from {path.relative_to(ROOT)}"
+            print(f"training {cfg.name} from {os.path.relpath(path)}"
                   + (f" (a first look: {FIRST_LOOK_STEPS} batches)" if staged else ""))
             result = train_from_config(path, resume=mdir.exists(), progress=not args.quiet,
                                        **({"epochs": 1, "max_steps": FIRST_LOOK_STEPS}
@@ -288,6 +290,16 @@ def cmd_demo(args) -> int:
     if args.no_serve:
         return 0
     return cmd_serve(args)
+
+
+def _demo_config(file: str):
+    """The demo's config ``file`` in the config folder, where the Configs view and the jobs
+    read it; copied there from the configs rnnvis ships when missing (an installed package
+    starts from an empty ./config)."""
+    path = config_dir() / file
+    if not path.exists():
+        write_text(path, (example_configs() / file).read_text(encoding="utf-8"))
+    return path
 
 
 def _queue_demo_training(models) -> None:
@@ -410,12 +422,24 @@ def _serve_args(s) -> None:
     SERVE_PARAMS.add_arguments(s)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand."""
-    p = _Parser(prog="manage.py", description="rnnvis: train recurrent models and see what their "
-                "hidden units learned. Models live under $RNNVIS_HOME (default ./workspace).")
+VERBOSE_HELP = "show TensorFlow's log lines and Python warnings"
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand (``prog``: the name in usage lines; default:
+    how the program was called, e.g. ``rnnvis`` or ``manage.py``)."""
+    p = _Parser(prog=prog, description="rnnvis: train recurrent models and see what their "
+                "hidden units learned. Models live under $RNNVIS_HOME (default: workspace/ in "
+                "the repository, or in the current folder when rnnvis is installed).")
+    p.add_argument("--version", action="version", version=f"rnnvis {__version__}")
+    p.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
+    # every command also takes --verbose after its name (SUPPRESS: absent keeps the global one)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
+    add_parser = sub.add_parser
+    sub.add_parser = lambda *a, **k: add_parser(*a, parents=[common], **k)
 
     s = sub.add_parser("validate", help="check config files (exit 2 with one line per error)",
                        description="Validate YAML model configs against the schema.")
@@ -542,14 +566,25 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv=None) -> int:
-    """Run the CLI; return the exit code (2 on user errors, with one line on stderr)."""
+def main(argv=None, prog: str | None = None) -> int:
+    """Run the CLI; return the exit code (2 on user errors, with one line on stderr).
+
+    Quiet unless ``--verbose``: no TensorFlow log lines, no Python warnings (rnnvis.console).
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["--version"]:   # answered before the parser imports the library (~2 s)
+        print(f"rnnvis {__version__}")
+        return 0
+    parser = build_parser(prog)
     try:
-        args = build_parser().parse_args(argv)
+        args = parser.parse_args(argv)
     except SystemExit as exc:  # --help (0) or a usage error (2, already printed in one line)
         return int(exc.code or 0)
+    args.prog = parser.prog
+    was_verbose = console.set_verbose(args.verbose or console.verbose())
     try:
-        return args.func(args)
+        with console.quiet_warnings():
+            return args.func(args)
     except UserError as exc:
         for line in getattr(exc, "errors", None) or [str(exc)]:
             print(f"error: {line}", file=sys.stderr)
@@ -557,3 +592,5 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("interrupted; finished epochs are kept (resume with --resume)", file=sys.stderr)
         return 130
+    finally:
+        console.set_verbose(was_verbose)

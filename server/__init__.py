@@ -8,7 +8,10 @@ from flask import Flask, send_from_directory
 
 from rnnvis.jobs.queue import MAX_QUEUED
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+_HERE = Path(__file__).resolve().parent
+# the front end: packaged inside `server` by pip (pyproject.toml), else the checkout's static/
+STATIC = next((p for p in (_HERE / "static", _HERE.parent / "static") if (p / "index.html").is_file()),
+              _HERE.parent / "static")
 # a JSON body may escape every character of a 100,000-character text as \\uXXXX pairs
 MAX_BODY = 2 << 20
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from flask import current_app
 
+from rnnvis import __version__
 from rnnvis.analysis.coclusterview import COCLUSTER_PARAMS
-from rnnvis.params import MODEL, Param, Params
-from rnnvis.recording.evaluation import SENTENCES_PARAMS, UNIT_PARAMS, WORD_PARAMS
+from rnnvis.params import MODEL, Params
+from rnnvis.recording.evaluation import (SENTENCES_PARAMS, UNIT, UNIT_PARAMS, WORD,
+                                        WORD_PARAMS)
 from rnnvis.recording.sentence import SENTENCE_PARAMS
 
 from .endpoints import array, endpoint, obj
 from .openapi import spec
 
 NAME = Params(MODEL)
-WORD = Param("word", "str", required=True, max_length=200, help="a word of the vocabulary")
-UNIT = Param("unit", "int", required=True, min=0, help="unit index in the layer, from 0")
 
 _MODEL = obj("name", "task", "cell", "layers", "kinds", "status", "metrics", "splits",
              name={"type": "string"}, layers=array({"type": "integer"}),
@@ -35,9 +35,11 @@ def openapi():
     return spec()
 
 
-@endpoint("GET", "/models", errors=(), response=obj("models", models=array(_MODEL)))
+@endpoint("GET", "/models", errors=(),
+          response=obj("models", "version", models=array(_MODEL), version={"type": "string"}))
 def models():
-    """Every stored model with task, cell, layers, dataset, status, metrics and class names."""
+    """Every stored model with task, cell, layers, dataset, status, metrics and class names,
+    and the version of rnnvis serving them."""
     from rnnvis.analysis.contrasts import suggested_contrasts
     from rnnvis.modelling.manager import model_rows
 
@@ -45,7 +47,7 @@ def models():
     for row in rows:
         if row.get("status") != "broken":
             row["contrasts"] = suggested_contrasts(row["task"], row["dataset"], row.get("classes"))
-    return {"models": rows}
+    return {"models": rows, "version": __version__}
 
 
 @endpoint("GET", "/models/<name>", path=NAME, response=_MODEL)

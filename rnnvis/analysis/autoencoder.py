@@ -28,6 +28,9 @@ class AutoencoderProjection(Projection):
     batch_size = 128
 
     def fit(self, X) -> "AutoencoderProjection":
+        from ..console import import_tensorflow
+
+        import_tensorflow()   # quietly, and as Keras's backend
         import keras
 
         X = _states(X)

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..errors import ParamError
 from ..params import LAYER, SEED, SPLIT, STATE, Param, Params
-from ..recording.evaluation import open_evaluation
+from ..recording.evaluation import UNIT, open_evaluation
 from ..recording.sentence import to_json
 from .contrasts import CONTRAST_HELP, CONTRASTS, contrast, stream_of
 from .patternsearch import best_windows, window_scores
@@ -27,7 +27,6 @@ MAX_UNITS = 16
 BANDS = ((0.0, 0.1), (0.1, 0.5), (0.5, 0.9), (0.9, 0.99), (0.99, 1.0))
 
 _WHERE = Params(SPLIT, LAYER, STATE)
-UNIT = Param("unit", "int", required=True, min=0, help="unit index in the layer, from 0")
 UNITS = Param("units", "ints", None, min=0, max_items=MAX_UNITS,
               help="units to show, comma-separated (default: the first)")
 WINDOW = Param("window", "int", 8, min=0, max=50, help="tokens shown on each side")

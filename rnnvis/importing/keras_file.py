@@ -23,10 +23,11 @@ _EXPECTED = "rnnvis imports Embedding -> SimpleRNN, LSTM or GRU layers -> Dense"
 
 
 def _load(path: Path):
-    import os
     import zipfile
 
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    from ..console import import_tensorflow
+
+    import_tensorflow()   # quietly, and as Keras's backend
     import keras
 
     if not path.exists():

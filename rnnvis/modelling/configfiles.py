@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import yaml
 
+from .. import locations
 from ..atomic import write_text
 from .config import ConfigError, loads_config
 from ..errors import NotFound, UserError
@@ -21,9 +21,8 @@ MAX_BYTES = 256 * 1024
 
 
 def config_dir() -> Path:
-    """``$RNNVIS_CONFIG_DIR``, or ``config/`` at the repository root."""
-    env = os.environ.get("RNNVIS_CONFIG_DIR")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "config"
+    """``$RNNVIS_CONFIG_DIR``, else ``config/`` (rnnvis.locations)."""
+    return locations.config_dir()
 
 
 def _path(file: str) -> Path:

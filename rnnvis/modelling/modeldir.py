@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import locations
 from ..atomic import read_json, write_json, write_text
 from ..errors import NotFound, UserError
 from ..params import NAME_PATTERN, NAME_TEXT
@@ -19,9 +19,8 @@ _NAME = re.compile(NAME_PATTERN)
 
 
 def workspace() -> Path:
-    """The artifact folder: ``$RNNVIS_HOME``, or ``workspace/`` at the repository root."""
-    home = os.environ.get("RNNVIS_HOME")
-    return Path(home) if home else Path(__file__).resolve().parents[2] / "workspace"
+    """The artifact folder: ``$RNNVIS_HOME``, else ``workspace/`` (rnnvis.locations)."""
+    return locations.workspace()
 
 
 def check_name(name: str) -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
+from ..console import import_tensorflow
 
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import_tensorflow()   # quietly, and as Keras's backend
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

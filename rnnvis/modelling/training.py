@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..atomic import atomic_path, read_json, write_json
+from ..console import progress_bar
 from .config import ModelConfig
 from ..errors import UserError
 from .models import LOGITS, build_model, keras, zero_states
@@ -163,15 +164,6 @@ class _Steps:
         return self._cls_loss(x, y, False)
 
 
-def _progress(total, desc, enabled):
-    from tqdm.auto import tqdm
-
-    # disable=None: bars only on a terminal, so logs and CI output stay readable
-    return tqdm(total=total, desc=desc, unit="tok", unit_scale=True,
-                disable=None if enabled else True,
-                dynamic_ncols=True, leave=False)
-
-
 def _run_lm(steps: _Steps, stream, batch_size, seq_length, train, desc, progress, max_steps=None,
             report=None):
     cfg = steps.cfg
@@ -180,7 +172,7 @@ def _run_lm(steps: _Steps, stream, batch_size, seq_length, train, desc, progress
     n_batches = lm_num_batches(len(stream), batch_size, seq_length)
     if max_steps:
         n_batches = min(n_batches, max_steps)
-    bar = _progress(n_batches * batch_size * seq_length, desc, progress)
+    bar = progress_bar(n_batches * batch_size * seq_length, desc, progress)
     t0 = time.perf_counter()
     step = steps.train_step if train else steps.eval_step
     for x, y in lm_batches(stream, batch_size, seq_length):
@@ -213,7 +205,7 @@ def _run_cls(steps: _Steps, split, batch_size, train, desc, progress, rng=None, 
     docs, labels = split
     n_docs = len(docs) if not max_steps else min(len(docs), max_steps * batch_size)
     n_batches = math.ceil(n_docs / batch_size)
-    bar = _progress(sum(len(d) for d in docs[:n_docs]), desc, progress)
+    bar = progress_bar(sum(len(d) for d in docs[:n_docs]), desc, progress)
     step = steps.train_step if train else steps.eval_step
     total_loss, correct, seen, tokens, n = 0.0, 0.0, 0, 0, 0
     t0 = time.perf_counter()

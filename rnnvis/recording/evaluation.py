@@ -18,7 +18,7 @@ from ..params import LAYER, SPLIT, STATE, Param, Params
 from .statestore import StateStore, StoreWriter, fingerprint
 
 __all__ = ["evaluate_model", "open_evaluation", "Evaluation", "PERCENTILES", "EVALUATE_PARAMS",
-           "WORD_PARAMS", "UNIT_PARAMS", "SENTENCES_PARAMS"]
+           "WORD_PARAMS", "UNIT_PARAMS", "SENTENCES_PARAMS", "WORD", "UNIT"]
 
 PERCENTILES = (9, 25, 50, 75, 91)
 MAX_TOKENS = Param("max_tokens", "int", None, min=1, metavar="N",
@@ -28,6 +28,9 @@ DTYPE = Param("dtype", "str", "float16", choices=("float16", "float32"),
               help="precision of the stored states")
 #: what an evaluation run takes, besides the model name
 EVALUATE_PARAMS = Params(SPLIT, MAX_TOKENS, DTYPE)
+#: a word of the vocabulary, and a unit of a layer (the API's path parameters)
+WORD = Param("word", "str", required=True, max_length=200, help="a word of the vocabulary")
+UNIT = Param("unit", "int", required=True, min=0, help="unit index in the layer, from 0")
 #: a word's or a unit's statistics in one layer and state kind
 WORD_PARAMS = Params(SPLIT, LAYER, STATE)
 UNIT_PARAMS = WORD_PARAMS + Params(Param("top", "int", 10, min=1, max=50,

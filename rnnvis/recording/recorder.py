@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 import numpy as np
-from tqdm import tqdm
 
+from ..console import progress_bar
 from ..errors import RecordingError
 from ..modelling.cells import CELL_FIELDS, all_fields, state_names
 from ..modelling.config import ModelConfig
@@ -516,8 +516,7 @@ class Recorder:
         nstate = len(state_names(self.cell))
         states = tuple(tf.zeros((streams, u), tf.float32) for u in self.units for _ in range(nstate))
         no_keep = np.ones((0, 0), np.float32)
-        bar = tqdm(total=len(flat), unit="tok", unit_scale=True, desc="recording",
-                   disable=not progress, leave=False)
+        bar = progress_bar(len(flat), "recording", progress)
 
         def launch(t0, states):
             """Run the compiled function on the chunk of steps starting at ``t0``."""

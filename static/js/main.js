@@ -14,7 +14,7 @@ import { createJobsPanel } from "./views/jobsPanel.js";
 import { isActive } from "./data/jobs.js";
 import { renderNoModels, showError } from "./views/status.js";
 import { defaultModel, findModel } from "./views/common.js";
-import { modelShape, headlineMetric, modelSource } from "./data/format.js";
+import { modelShape, headlineMetric, modelSource, versionLabel } from "./data/format.js";
 import { urlCodec } from "./data/urlstate.js";
 
 const FACTORIES = {
@@ -43,7 +43,10 @@ async function boot() {
   try {
     // the server declares every parameter (bounds, choices, defaults, help): the URL codec and
     // the controls are built from those specs
-    [app.models, app.specs] = await Promise.all([api.getModels().then((r) => r.models), api.getAnalyses()]);
+    let list;
+    [list, app.specs] = await Promise.all([api.getModels(), api.getAnalyses()]);
+    app.models = list.models;
+    d3.select("#version").text(versionLabel(list.version));
   } catch (err) {
     showError(root, err, "Cannot load the models");
     return;

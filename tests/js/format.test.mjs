@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatQuality, qualityVerdict, headlineMetric, modelShape, kindLabel, modelSource, sentenceSupport } from "../../static/js/data/format.js";
+import { formatQuality, qualityVerdict, headlineMetric, modelShape, kindLabel, modelSource, sentenceSupport, versionLabel } from "../../static/js/data/format.js";
 
 test("formatQuality prints the numbers that are there", () => {
   assert.equal(formatQuality({ within_between: 2.345, seed_ari: 0.912, bootstrap_ari: null }), "within/between 2.3×, seed ARI 0.91");
@@ -47,4 +47,10 @@ test("sentenceSupport reads the model's sentence_evaluation", () => {
     { available: false, reason: "no weights" });
   assert.deepEqual(sentenceSupport({ sentence_evaluation: { available: true, reason: null } }), { available: true, reason: null });
   assert.deepEqual(sentenceSupport({}), { available: true, reason: null });
+});
+
+test("versionLabel names the version the server sent", () => {
+  assert.equal(versionLabel("0.6.0"), "rnnvis 0.6.0");
+  assert.equal(versionLabel(undefined), "rnnvis");
+  assert.equal(versionLabel(""), "rnnvis");
 });

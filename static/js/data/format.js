@@ -57,6 +57,11 @@ export function modelSource(model) {
   return model.states_only ? `states only, ${what}` : what;
 }
 
+/** The footer's label: "rnnvis 0.6.0", or "rnnvis" when the server did not say its version. */
+export function versionLabel(version) {
+  return typeof version === "string" && version ? `rnnvis ${version}` : "rnnvis";
+}
+
 /** Whether typed text can be run through the model, and why not: {available, reason}. */
 export function sentenceSupport(model) {
   const s = model?.sentence_evaluation;
