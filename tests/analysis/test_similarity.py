@@ -7,7 +7,7 @@ from scipy.stats import ortho_group
 
 from rnnvis.analysis.cka import Moments, cka_matrix, correlations, linear_cka
 from rnnvis.analysis.matching import match_units
-from rnnvis.analysis.similarityview import scatter_of, similarity, unit_matching, _Pair
+from rnnvis.analysis.similarityview import similarity, unit_matching, _Pair
 from rnnvis.cli import main
 from rnnvis.errors import Incompatible, NoStates, UserError
 from rnnvis.recording.evaluation import open_evaluation

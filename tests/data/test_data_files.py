@@ -118,7 +118,7 @@ def test_tsv_sniffed_delimiters_quotes_and_numeric_labels(tmp_path):
 def test_csv_paths_with_bom_and_max_documents(tmp_path):
     train = write_csv(tmp_path / "train.csv", ROWS)
     train.write_bytes(b"\xef\xbb\xbf" + train.read_bytes())
-    test = write_csv(tmp_path / "test.csv", [("Unseen words here", "pos"), ("more", "neg")])
+    write_csv(tmp_path / "test.csv", [("Unseen words here", "pos"), ("more", "neg")])
     cfg = make_cfg("classification", dataset="csv", source=tmp_path / "m.yaml", max_documents=5,
                    paths={"train": "train.csv", "test": "test.csv"})
     corpus = load_dataset(cfg)

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from rnnvis.errors import UserError
-from rnnvis.modelling.config import load_config, parse_config
+from rnnvis.modelling.config import load_config
 from rnnvis.modelling.manager import load_trained, model_rows, train_from_config
 from rnnvis.modelling.modeldir import model_dir
 from rnnvis.modelling.training import class_batches, lm_batches
