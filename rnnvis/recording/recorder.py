@@ -560,7 +560,7 @@ class Recorder:
             flat = _documents([arr], self.vocab_size)[0]   # padding (id 0) is never fed
         if self._sequence is None:
             self._sequence = SequenceRun(self.embedding, self.layers, None if self.lm else self.dense)
-        layers, probs = self._sequence(flat)
+        layers, probs = self._sequence(flat, keys)
         n = len(flat)
         rec = Recording(cell=self.cell, task=self.task, tokens=flat, starts=np.arange(n) == 0,
                         layers=[{k: arrays[k] for k in keys} for arrays in layers])

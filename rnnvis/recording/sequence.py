@@ -34,9 +34,10 @@ def bucket(n: int) -> int:
 class SequenceRun:
     """Compiled single-stream runs of a model's recurrent stack (``layers``, Keras layers).
 
-    Calling it with token ids returns per layer every field of ``CELL_FIELDS`` plus the
-    entering states (``h_prev``, ``c_prev``) as float32 ``(n, units)`` arrays, and the class
-    probabilities after the last token when ``head`` (the output Dense layer) is given.
+    Calling it with token ids returns per layer the fields of ``CELL_FIELDS`` and the entering
+    states (``h_prev``, ``c_prev``) as float32 ``(n, units)`` arrays, and the class
+    probabilities after the last token when ``head`` (the output Dense layer) is given. The
+    compiled function computes every field; only those asked for are copied out.
     """
 
     def __init__(self, embedding, layers, head=None):
@@ -71,20 +72,24 @@ class SequenceRun:
         probs = output_activation(self.head)(tf.matmul(last, self.head.kernel) + self.head.bias)
         return outputs, probs[0]
 
-    def __call__(self, ids: np.ndarray) -> tuple[list[dict[str, np.ndarray]], np.ndarray | None]:
-        """Per layer ``{key: (n, units)}`` for the token ids ``ids`` (1-D, at least one), and
-        the class probabilities (or None without a head)."""
+    def __call__(self, ids: np.ndarray, keys=None) -> tuple[list[dict[str, np.ndarray]],
+                                                             np.ndarray | None]:
+        """Per layer ``{key: (n, units)}`` for the token ids ``ids`` (1-D, at least one), for
+        ``keys`` (default: every field and previous state; ``h`` always), and the class
+        probabilities (or None without a head)."""
         n = len(ids)
         padded = np.zeros(bucket(n), np.int32)
         padded[:n] = ids
         outputs, probs = self.fn(tf.constant(padded), tf.constant(n, tf.int32))
         layers = []
         for kind, arrays in zip(self.kinds, outputs):
-            out = {k: v.numpy()[:n] for k, v in arrays.items()}
+            wanted = [k for k in arrays if keys is None or k == "h" or k in keys or f"{k}_prev" in keys]
+            out = {k: arrays[k].numpy()[:n] for k in wanted}
             for name in state_names(kind):
-                prev = np.zeros_like(out[name])
-                prev[1:] = out[name][:-1]
-                out[f"{name}_prev"] = prev
+                if keys is None or f"{name}_prev" in keys:
+                    prev = np.zeros_like(out[name])
+                    prev[1:] = out[name][:-1]
+                    out[f"{name}_prev"] = prev
             layers.append(out)
         return layers, None if probs is None else probs.numpy()
 
