@@ -79,9 +79,11 @@ class StorePair:
     def cache_path(self):
         return self.cache
 
-    def block(self, start, stop):
-        return np.concatenate([self.store.rows(layer, "h", start, stop)
-                               for layer in range(len(self.sizes))], axis=1)
+    def block(self, start, stop, out):
+        from rnnvis.analysis.similarityview import side_by_side
+
+        return side_by_side([(self.store, layer, "h") for layer in range(len(self.sizes))],
+                            start, stop, out)
 
 
 def bench_cka(tmp: Path, n: int, repeats: int):
@@ -115,40 +117,61 @@ def bench_cka(tmp: Path, n: int, repeats: int):
 
 def cka_parts(store, repeats: int, blocks: int = 24):
     """Each stage of the streamed CKA alone, on its first ``blocks`` row blocks, in s per 1M rows:
-    reading (HDF5 chunks, lzf and shuffle), float16 -> float32 and side by side, the shift,
-    and the products (one BLAS thread, as the pipeline runs them, and two)."""
+    reading (HDF5 chunks, lzf and shuffle) and float16 -> float32 side by side, into reused
+    buffers as the pipeline does and into new arrays as it did before; the shift; and the
+    products (one BLAS thread, as the pipeline runs them, and two)."""
     from rnnvis.analysis.cocluster.threads import blas_threads
-    from rnnvis.analysis.similarityview import _BLOCK_BYTES
+    from rnnvis.analysis.similarityview import _BLOCK_BYTES, _MIN_ROWS
 
     dim = sum(store.units)
-    rows = max(256, _BLOCK_BYTES // (4 * dim))
-    starts = [a for a in range(0, len(store.tokens), rows)][:blocks]
+    rows = max(_MIN_ROWS, _BLOCK_BYTES // (4 * dim))
+    starts = list(range(0, len(store.tokens), rows))[:blocks]
     dsets = [store.f[f"states/layer_{layer}/h"] for layer in range(len(store.units))]
+    stage = [np.empty((rows, d.shape[1]), d.dtype) for d in dsets]
     raw = [[d[a:a + rows] for d in dsets] for a in starts]
     wide = [np.concatenate([x.astype(np.float32) for x in parts], axis=1) for parts in raw]
+    block = np.empty_like(wide[0])
     shift = wide[0].mean(axis=0)
-    shifted = [z - shift for z in wide]
+
+    def read_reused():
+        for a in starts:
+            for d, buf in zip(dsets, stage):
+                d.read_direct(buf, np.s_[a:a + rows], np.s_[:min(rows, d.shape[0] - a)])
+
+    def convert_reused():
+        for parts in raw:
+            col = 0
+            for x in parts:
+                np.copyto(block[:len(x), col:col + x.shape[1]], x)
+                col += x.shape[1]
+
+    def shift_in_place():
+        for z in wide:
+            np.subtract(z, shift, out=block[:len(z)])
 
     def products(threads):
         def run():
             with blas_threads(threads):
-                for z in shifted:
+                for z in wide:
                     z.T @ z
         return run
 
-    stages = {"read and decompress (float16)": lambda: [[d[a:a + rows] for d in dsets] for a in starts],
-              "float16 -> float32, side by side": lambda: [np.concatenate(
-                  [x.astype(np.float32) for x in parts], axis=1) for parts in raw],
-              "subtract the shift": lambda: [z - shift for z in wide],
-              "products, 1 BLAS thread": products(1), "products, 2 BLAS threads": products(2)}
+    stages = {
+        "read (HDF5 chunks, lzf, shuffle) into a reused buffer": read_reused,
+        "read into new arrays (before)": lambda: [[d[a:a + rows] for d in dsets] for a in starts],
+        "float16 -> float32 side by side, into a reused block": convert_reused,
+        "the same into new arrays, astype + concatenate (before)": lambda: [np.concatenate(
+            [x.astype(np.float32) for x in parts], axis=1) for parts in raw],
+        "subtract the shift in place": shift_in_place,
+        "subtract the shift into a new array (before)": lambda: [z - shift for z in wide],
+        "products, 1 BLAS thread": products(1), "products, 2 BLAS threads": products(2)}
     per = 1e6 / sum(len(z) for z in wide)
     print(f"  the stages alone, {len(wide)} blocks of {rows:,} rows, s per 1M rows (median of "
-          f"{repeats}; load average {os.getloadavg()[0]:.2f}):", flush=True)
+          f"{repeats} interleaved rounds; load average {os.getloadavg()[0]:.2f}):", flush=True)
     for name, ms in interleaved_ms(stages, repeats).items():
-        extra = ""
-        if name.startswith("products"):
-            extra = f" ({dim * dim / (ms / 1000 * per) / 1e9 * 1e6:.0f} GFLOP/s)"
-        print(f"    {name}: {ms / 1000 * per:.2f} s{extra}", flush=True)
+        seconds = ms / 1000 * per
+        rate = f" ({dim * dim * 1e6 / seconds / 1e9:.0f} GFLOP/s)" if name.startswith("products") else ""
+        print(f"    {name}: {seconds:.2f} s{rate}", flush=True)
 
 
 def bench_fits(store):

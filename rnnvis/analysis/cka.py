@@ -48,8 +48,8 @@ class Moments:
         self._sum = np.zeros(self.dim)
         self._cross = np.zeros((self.dim, self.dim))
 
-    def update(self, Z: np.ndarray) -> "Moments":
-        """Add a block of rows."""
+    def update(self, Z: np.ndarray, overwrite: bool = False) -> "Moments":
+        """Add a block of rows; ``overwrite``: shift a float32 ``Z`` in place (no new memory)."""
         Z = np.asarray(Z, dtype=np.float32)
         if Z.ndim != 2 or Z.shape[1] != self.dim:
             raise ValueError(f"expected rows of {self.dim} values, got shape {Z.shape}")
@@ -57,7 +57,7 @@ class Moments:
             return self
         if self.shift is None:
             self.shift = Z.mean(axis=0, dtype=np.float64).astype(np.float32)
-        Zs = Z - self.shift
+        Zs = np.subtract(Z, self.shift, out=Z if overwrite else None)
         self._cross += Zs.T @ Zs   # numpy computes a self-product with one symmetric rank-k update
         self._sum += Zs.sum(axis=0, dtype=np.float64)
         self.n += len(Z)

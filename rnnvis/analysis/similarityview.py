@@ -23,10 +23,12 @@ from .cka import Moments, cka_matrix, correlations
 from .cocluster.threads import blas_threads
 from .matching import match_units
 
-__all__ = ["SIMILARITY_PARAMS", "MATCHING_PARAMS", "similarity", "unit_matching", "scatter_of"]
+__all__ = ["SIMILARITY_PARAMS", "MATCHING_PARAMS", "similarity", "unit_matching", "scatter_of",
+           "side_by_side"]
 
 CACHE_VERSION = 1
 _BLOCK_BYTES = 32 << 20   # one block of rows of every compared layer, float32
+_MIN_ROWS = 256           # ... of at least this many rows
 _LOCK = threading.Lock()
 
 OTHER = Param("other", "str", None, pattern=NAME_PATTERN, pattern_text=NAME_TEXT, metavar="NAME2",
@@ -72,14 +74,25 @@ class _Pair:
         digest = hashlib.sha256(key.encode()).hexdigest()[:24]
         return self.evals[0].tm.dir.cache / "similarity" / f"{digest}.npz"
 
-    def block(self, start: int, stop: int) -> np.ndarray:
-        """Rows start:stop of every compared layer, side by side."""
-        return np.concatenate([ev.store.rows(layer, self.kind, start, stop)
-                               for ev, layer in self.layers], axis=1)
+    def block(self, start: int, stop: int, out: np.ndarray) -> np.ndarray:
+        """Rows start:stop of every compared layer, side by side, written into ``out``."""
+        return side_by_side([(ev.store, layer, self.kind) for ev, layer in self.layers],
+                            start, stop, out)
 
     def describe(self) -> list[dict]:
         return [{"model": ev.tm.name, "layer": layer, "units": units}
                 for (ev, layer), units in zip(self.layers, self.sizes)]
+
+
+def side_by_side(sources, start: int, stop: int, out: np.ndarray) -> np.ndarray:
+    """Rows ``start:stop`` of each ``(store, layer, kind)`` of ``sources``, side by side, written
+    into the float32 block ``out`` (no new memory); returns its filled rows."""
+    col = 0
+    for store, layer, kind in sources:
+        units = store.units[layer]
+        store.read_rows(layer, kind, start, stop, out[:stop - start, col:col + units])
+        col += units
+    return out[:stop - start]
 
 
 def _check_same_tokens(a: Evaluation, b: Evaluation) -> None:
@@ -106,20 +119,22 @@ def scatter_of(pair: _Pair, progress=None) -> np.ndarray:
             return f["scatter"]
     with _LOCK:
         dim = sum(pair.sizes)
-        rows = max(256, _BLOCK_BYTES // (4 * dim))
+        rows = max(_MIN_ROWS, _BLOCK_BYTES // (4 * dim))
         starts = range(0, pair.n, rows)
         moments = Moments(dim)
         # read block i+1 (HDF5 decompression) while block i is multiplied (BLAS drops the GIL):
         # one BLAS thread, so the reader has the other core (on a busy machine two BLAS threads
-        # were also slower: benchmarks/README.md)
+        # were also slower: benchmarks/README.md). Two buffers take turns, so no block
+        # allocates memory.
+        buffers = [np.empty((min(rows, pair.n), dim), np.float32) for _ in range(2)]
         with ThreadPoolExecutor(max_workers=1) as pool, blas_threads(1):
-            pending = pool.submit(pair.block, 0, min(rows, pair.n)) if pair.n else None
-            for start in starts:
+            pending = pool.submit(pair.block, 0, min(rows, pair.n), buffers[0]) if pair.n else None
+            for i, start in enumerate(starts):
                 block = pending.result()
                 nxt = start + rows
-                pending = pool.submit(pair.block, nxt, min(nxt + rows, pair.n)) \
-                    if nxt < pair.n else None
-                moments.update(block)
+                pending = pool.submit(pair.block, nxt, min(nxt + rows, pair.n),
+                                      buffers[(i + 1) % 2]) if nxt < pair.n else None
+                moments.update(block, overwrite=True)
                 if progress:
                     progress(min(nxt, pair.n), pair.n)
         scatter = moments.scatter()

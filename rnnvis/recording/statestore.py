@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -151,6 +152,7 @@ class StateStore:
         self.units = json.loads(self.attrs["units"])
         self.keys = [tuple(k) for k in json.loads(self.attrs["keys"])]
         self._cache: dict = {}
+        self._local = threading.local()
         self.tokens = self.f["tokens"][:]
         self.starts = self.f["starts"][:]
         self.counts = self.f["responses/counts"][:]
@@ -206,6 +208,20 @@ class StateStore:
     def rows(self, layer: int, key: str, start: int, stop: int) -> np.ndarray:
         """Rows ``start:stop`` of ``key`` in ``layer`` as float32 (reads only those chunks)."""
         return self._states(layer, key)[start:stop].astype(np.float32)
+
+    def read_rows(self, layer: int, key: str, start: int, stop: int, out: np.ndarray) -> np.ndarray:
+        """Rows ``start:stop`` of ``key`` in ``layer`` written into ``out`` (float32, e.g. a
+        column slice of a wider block) through a staging buffer kept per thread: a long stream
+        of blocks allocates no new memory (fresh pages cost more than the decompression here)."""
+        dset = self._states(layer, key)
+        n = stop - start
+        stage = getattr(self._local, "stage", None)
+        if stage is None or stage.dtype != dset.dtype or stage.shape[0] < n or stage.shape[1] != dset.shape[1]:
+            stage = self._local.stage = np.empty((n, dset.shape[1]), dset.dtype)
+        if n:
+            dset.read_direct(stage, np.s_[start:stop], np.s_[:n])
+        np.copyto(out, stage[:n])
+        return out
 
     def array(self, layer: int, key: str) -> np.ndarray:
         """The whole float32 [N, units] array of ``key`` in ``layer`` (cached)."""

@@ -110,6 +110,21 @@ def test_similarity_of_one_model_equals_cka_of_its_stored_arrays(use_pair_home):
     assert out["cka"][0][0] == out["cka"][1][1] == 1.0
 
 
+def test_streamed_blocks_through_two_buffers_equal_the_arrays(use_pair_home, monkeypatch):
+    """Blocks of 16 rows, read into two alternating buffers and shifted in place while the
+    next one is read: the scatter of the whole arrays."""
+    import rnnvis.analysis.similarityview as sv
+
+    monkeypatch.setattr(sv, "_BLOCK_BYTES", 1)
+    monkeypatch.setattr(sv, "_MIN_ROWS", 16)
+    pair = _Pair("lm", "lm-gru", None, "h", None)
+    assert pair.n > 5 * 16 and pair.n % 16                # several blocks, the last one short
+    pair.cache_path().unlink(missing_ok=True)
+    Z = np.hstack([ev.store.array(layer, "h") for ev, layer in pair.layers]).astype(np.float64)
+    Zc = Z - Z.mean(axis=0)
+    np.testing.assert_allclose(sv.scatter_of(pair), Zc.T @ Zc, rtol=1e-4, atol=1e-3)
+
+
 def test_similarity_of_two_models_and_the_cache(use_pair_home):
     out = similarity("lm", other="lm-gru")
     assert [(l["model"], l["layer"]) for l in out["layers"]] == [

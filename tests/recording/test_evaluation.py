@@ -44,6 +44,36 @@ def test_stored_states_equal_recording(use_home, name, tmp_path):
     assert store_path(tm, "test").stat().st_mode == plain.stat().st_mode
 
 
+@pytest.mark.parametrize("dtype", ["float16", "float32"])
+def test_read_rows_into_a_slice_equals_rows(tmp_path, dtype):
+    """Rows written into column slices of one wide float32 block, through the reused staging
+    buffer (small, then larger, then empty ranges), equal the plain reads."""
+    from types import SimpleNamespace
+
+    from rnnvis.recording.statestore import StateStore, StoreWriter
+
+    rng = np.random.default_rng(0)
+    n, units = 300, [5, 3]
+    w = StoreWriter(tmp_path / "s.h5", n_tokens=n, units=units, keys=[("h",), ("h",)],
+                    store_states=True, dtype=dtype, attrs={"fingerprint": "t"}, lm=True)
+    layers = [{"h": rng.normal(size=(n, u)).astype(np.float32)} for u in units]
+    w.write_chunk(SimpleNamespace(positions=np.arange(n), tokens=np.zeros(n, np.int32),
+                                  starts=np.zeros(n, bool), next_prob=np.zeros(n, np.float32),
+                                  next_loss=np.zeros(n, np.float32), layers=layers,
+                                  class_probs=None, doc_ids=[]))
+    w.f.create_dataset("responses/counts", data=np.zeros(2, np.int64))
+    store = StateStore(w.commit())
+    block = np.full((200, 8), np.nan, np.float32)
+    for start, stop in ((10, 40), (50, 250), (299, 300), (7, 7)):
+        store.read_rows(0, "h", start, stop, block[:stop - start, :5])
+        store.read_rows(1, "h", start, stop, block[:stop - start, 5:])
+        expected = np.hstack([store.rows(0, "h", start, stop), store.rows(1, "h", start, stop)])
+        np.testing.assert_array_equal(block[:stop - start], expected)
+        np.testing.assert_allclose(expected[:, :5], layers[0]["h"][start:stop],
+                                   atol=2e-3 if dtype == "float16" else 0)
+    store.close()
+
+
 def test_classifier_documents_with_padding_ids(use_home, monkeypatch):
     """Padding (id 0) inside a document is never fed; offsets still match the stored rows."""
     import rnnvis.data
