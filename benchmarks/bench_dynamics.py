@@ -79,11 +79,11 @@ class StorePair:
     def cache_path(self):
         return self.cache
 
-    def block(self, start, stop, out):
+    def block(self, start, stop, out, shift=None):
         from rnnvis.analysis.similarityview import side_by_side
 
         return side_by_side([(self.store, layer, "h") for layer in range(len(self.sizes))],
-                            start, stop, out)
+                            start, stop, out, shift)
 
 
 def bench_cka(tmp: Path, n: int, repeats: int):
@@ -117,9 +117,10 @@ def bench_cka(tmp: Path, n: int, repeats: int):
 
 def cka_parts(store, repeats: int, blocks: int = 24):
     """Each stage of the streamed CKA alone, on its first ``blocks`` row blocks, in s per 1M rows:
-    reading (HDF5 chunks, lzf and shuffle) and float16 -> float32 side by side, into reused
-    buffers as the pipeline does and into new arrays as it did before; the shift; and the
-    products (one BLAS thread, as the pipeline runs them, and two)."""
+    the reader's (HDF5 chunks with lzf and shuffle; float16 -> float32 minus the shift, side by
+    side) into reused buffers as the pipeline does, and into new arrays as it did before; the
+    column sums it did apart; and the products (one BLAS thread, as the pipeline runs them, and
+    two), which now give the sums too through a column of ones."""
     from rnnvis.analysis.cocluster.threads import blas_threads
     from rnnvis.analysis.similarityview import _BLOCK_BYTES, _MIN_ROWS
 
@@ -130,8 +131,9 @@ def cka_parts(store, repeats: int, blocks: int = 24):
     stage = [np.empty((rows, d.shape[1]), d.dtype) for d in dsets]
     raw = [[d[a:a + rows] for d in dsets] for a in starts]
     wide = [np.concatenate([x.astype(np.float32) for x in parts], axis=1) for parts in raw]
-    block = np.empty_like(wide[0])
     shift = wide[0].mean(axis=0)
+    block = np.ones((rows, dim + 1), np.float32)
+    with_ones = [np.hstack([z - shift, np.ones((len(z), 1), np.float32)]) for z in wide]
 
     def read_reused():
         for a in starts:
@@ -142,29 +144,27 @@ def cka_parts(store, repeats: int, blocks: int = 24):
         for parts in raw:
             col = 0
             for x in parts:
-                np.copyto(block[:len(x), col:col + x.shape[1]], x)
-                col += x.shape[1]
+                u = x.shape[1]
+                np.subtract(x, shift[col:col + u], out=block[:len(x), col:col + u])
+                col += u
 
-    def shift_in_place():
-        for z in wide:
-            np.subtract(z, shift, out=block[:len(z)])
-
-    def products(threads):
+    def products(threads, blocks):
         def run():
             with blas_threads(threads):
-                for z in wide:
+                for z in blocks:
                     z.T @ z
         return run
 
     stages = {
         "read (HDF5 chunks, lzf, shuffle) into a reused buffer": read_reused,
         "read into new arrays (before)": lambda: [[d[a:a + rows] for d in dsets] for a in starts],
-        "float16 -> float32 side by side, into a reused block": convert_reused,
-        "the same into new arrays, astype + concatenate (before)": lambda: [np.concatenate(
-            [x.astype(np.float32) for x in parts], axis=1) for parts in raw],
-        "subtract the shift in place": shift_in_place,
-        "subtract the shift into a new array (before)": lambda: [z - shift for z in wide],
-        "products, 1 BLAS thread": products(1), "products, 2 BLAS threads": products(2)}
+        "float16 -> float32 minus the shift, side by side, into a reused block": convert_reused,
+        "the same into new arrays: astype, concatenate, subtract (before)": lambda: [np.concatenate(
+            [x.astype(np.float32) for x in parts], axis=1) - shift for parts in raw],
+        "column sums in float64 (before; now in the product)": lambda: [
+            z.sum(axis=0, dtype=np.float64) for z in wide],
+        "products with the ones column, 1 BLAS thread": products(1, with_ones),
+        "products with the ones column, 2 BLAS threads": products(2, with_ones)}
     per = 1e6 / sum(len(z) for z in wide)
     print(f"  the stages alone, {len(wide)} blocks of {rows:,} rows, s per 1M rows (median of "
           f"{repeats} interleaved rounds; load average {os.getloadavg()[0]:.2f}):", flush=True)

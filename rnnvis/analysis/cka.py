@@ -38,7 +38,9 @@ class Moments:
     ``update(Z)`` takes one float32 block (rows = tokens, columns = every unit of every layer
     compared); memory stays at one dim x dim matrix. Rows are shifted by the first block's mean
     before the float32 product (so large means do not cancel digits away); the products are
-    summed in float64 and corrected to the true mean in :meth:`scatter`.
+    summed in float64 and corrected to the true mean in :meth:`scatter`. A stream that shifts
+    its blocks itself (while reading them) fixes the shift with :meth:`shift_from` and adds
+    them with :meth:`add_shifted`.
     """
 
     def __init__(self, dim: int):
@@ -48,19 +50,36 @@ class Moments:
         self._sum = np.zeros(self.dim)
         self._cross = np.zeros((self.dim, self.dim))
 
-    def update(self, Z: np.ndarray, overwrite: bool = False) -> "Moments":
-        """Add a block of rows; ``overwrite``: shift a float32 ``Z`` in place (no new memory)."""
+    def shift_from(self, Z: np.ndarray) -> np.ndarray:
+        """The shift: the mean of ``Z`` (the first block) unless already fixed."""
+        if self.shift is None:
+            self.shift = np.asarray(Z).mean(axis=0, dtype=np.float64).astype(np.float32)
+        return self.shift
+
+    def update(self, Z: np.ndarray) -> "Moments":
+        """Add a block of rows."""
         Z = np.asarray(Z, dtype=np.float32)
         if Z.ndim != 2 or Z.shape[1] != self.dim:
             raise ValueError(f"expected rows of {self.dim} values, got shape {Z.shape}")
         if not len(Z):
             return self
-        if self.shift is None:
-            self.shift = Z.mean(axis=0, dtype=np.float64).astype(np.float32)
-        Zs = np.subtract(Z, self.shift, out=Z if overwrite else None)
+        Zs = Z - self.shift_from(Z)
         self._cross += Zs.T @ Zs   # numpy computes a self-product with one symmetric rank-k update
         self._sum += Zs.sum(axis=0, dtype=np.float64)
         self.n += len(Z)
+        return self
+
+    def add_shifted(self, B: np.ndarray) -> "Moments":
+        """Add a float32 block ``B`` of ``dim + 1`` columns: rows already minus :attr:`shift`,
+        then a column of ones, so that one product gives the cross products and the sums."""
+        if B.ndim != 2 or B.shape[1] != self.dim + 1:
+            raise ValueError(f"expected rows of {self.dim} + 1 values, got shape {B.shape}")
+        if self.shift is None:
+            raise ValueError("add_shifted: fix the shift first (shift_from)")
+        P = B.T @ B
+        self._cross += P[:-1, :-1]
+        self._sum += P[-1, :-1]
+        self.n += len(B)
         return self
 
     def mean(self) -> np.ndarray:

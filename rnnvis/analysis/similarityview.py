@@ -74,23 +74,25 @@ class _Pair:
         digest = hashlib.sha256(key.encode()).hexdigest()[:24]
         return self.evals[0].tm.dir.cache / "similarity" / f"{digest}.npz"
 
-    def block(self, start: int, stop: int, out: np.ndarray) -> np.ndarray:
-        """Rows start:stop of every compared layer, side by side, written into ``out``."""
+    def block(self, start: int, stop: int, out: np.ndarray, shift=None) -> np.ndarray:
+        """Rows start:stop of every compared layer (minus ``shift``), side by side in ``out``."""
         return side_by_side([(ev.store, layer, self.kind) for ev, layer in self.layers],
-                            start, stop, out)
+                            start, stop, out, shift)
 
     def describe(self) -> list[dict]:
         return [{"model": ev.tm.name, "layer": layer, "units": units}
                 for (ev, layer), units in zip(self.layers, self.sizes)]
 
 
-def side_by_side(sources, start: int, stop: int, out: np.ndarray) -> np.ndarray:
-    """Rows ``start:stop`` of each ``(store, layer, kind)`` of ``sources``, side by side, written
-    into the float32 block ``out`` (no new memory); returns its filled rows."""
+def side_by_side(sources, start: int, stop: int, out: np.ndarray, shift=None) -> np.ndarray:
+    """Rows ``start:stop`` of each ``(store, layer, kind)`` of ``sources``, side by side and
+    minus ``shift`` if given, written into the first columns of the float32 block ``out`` (no
+    new memory); returns its filled rows."""
     col = 0
     for store, layer, kind in sources:
         units = store.units[layer]
-        store.read_rows(layer, kind, start, stop, out[:stop - start, col:col + units])
+        store.read_rows(layer, kind, start, stop, out[:stop - start, col:col + units],
+                        None if shift is None else shift[col:col + units])
         col += units
     return out[:stop - start]
 
@@ -122,19 +124,24 @@ def scatter_of(pair: _Pair, progress=None) -> np.ndarray:
         rows = max(_MIN_ROWS, _BLOCK_BYTES // (4 * dim))
         starts = range(0, pair.n, rows)
         moments = Moments(dim)
-        # read block i+1 (HDF5 decompression) while block i is multiplied (BLAS drops the GIL):
-        # one BLAS thread, so the reader has the other core (on a busy machine two BLAS threads
-        # were also slower: benchmarks/README.md). Two buffers take turns, so no block
-        # allocates memory.
-        buffers = [np.empty((min(rows, pair.n), dim), np.float32) for _ in range(2)]
+        # two buffers take turns (no block allocates memory): a reader thread fills block i+1
+        # (HDF5 decompression, float16 -> float32 minus the first block's mean, in one pass)
+        # while block i is multiplied on one BLAS thread (BLAS drops the GIL; on a busy machine
+        # two BLAS threads were also slower: benchmarks/README.md). A last column of ones makes
+        # the one product give the column sums too.
+        buffers = [np.ones((min(rows, pair.n), dim + 1), np.float32) for _ in range(2)]
         with ThreadPoolExecutor(max_workers=1) as pool, blas_threads(1):
-            pending = pool.submit(pair.block, 0, min(rows, pair.n), buffers[0]) if pair.n else None
+            pending = None
             for i, start in enumerate(starts):
-                block = pending.result()
+                if i == 0:                                # the first block fixes the shift
+                    block = pair.block(start, min(start + rows, pair.n), buffers[0])
+                    block[:, :dim] -= moments.shift_from(block[:, :dim])
+                else:
+                    block = pending.result()
                 nxt = start + rows
                 pending = pool.submit(pair.block, nxt, min(nxt + rows, pair.n),
-                                      buffers[(i + 1) % 2]) if nxt < pair.n else None
-                moments.update(block, overwrite=True)
+                                      buffers[(i + 1) % 2], moments.shift) if nxt < pair.n else None
+                moments.add_shifted(block)
                 if progress:
                     progress(min(nxt, pair.n), pair.n)
         scatter = moments.scatter()

@@ -209,10 +209,12 @@ class StateStore:
         """Rows ``start:stop`` of ``key`` in ``layer`` as float32 (reads only those chunks)."""
         return self._states(layer, key)[start:stop].astype(np.float32)
 
-    def read_rows(self, layer: int, key: str, start: int, stop: int, out: np.ndarray) -> np.ndarray:
+    def read_rows(self, layer: int, key: str, start: int, stop: int, out: np.ndarray,
+                  shift: np.ndarray | None = None) -> np.ndarray:
         """Rows ``start:stop`` of ``key`` in ``layer`` written into ``out`` (float32, e.g. a
-        column slice of a wider block) through a staging buffer kept per thread: a long stream
-        of blocks allocates no new memory (fresh pages cost more than the decompression here)."""
+        column slice of a wider block), minus ``shift`` if given (in the same pass), through a
+        staging buffer kept per thread: a long stream of blocks allocates no new memory (fresh
+        pages cost more than the decompression on this machine)."""
         dset = self._states(layer, key)
         n = stop - start
         stage = getattr(self._local, "stage", None)
@@ -220,7 +222,10 @@ class StateStore:
             stage = self._local.stage = np.empty((n, dset.shape[1]), dset.dtype)
         if n:
             dset.read_direct(stage, np.s_[start:stop], np.s_[:n])
-        np.copyto(out, stage[:n])
+        if shift is None:
+            np.copyto(out, stage[:n])
+        else:
+            np.subtract(stage[:n], shift, out=out)
         return out
 
     def array(self, layer: int, key: str) -> np.ndarray:

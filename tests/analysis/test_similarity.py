@@ -79,6 +79,27 @@ def test_streamed_moments_equal_the_in_memory_cka():
     np.testing.assert_allclose(r, np.corrcoef(Z.T.astype(np.float64))[:12, 12:21], atol=1e-5)
 
 
+def test_blocks_shifted_while_read_give_the_same_moments():
+    """The stream's way: the first block fixes the shift, every block arrives shifted with a
+    column of ones, and one product per block gives the cross products and the sums."""
+    rng = np.random.default_rng(5)
+    Z = (rng.normal(size=(700, 10)) * 3 + 40.0).astype(np.float32)
+    direct = Moments(10)
+    for a in range(0, 700, 128):
+        direct.update(Z[a:a + 128])
+    streamed = Moments(10)
+    shift = streamed.shift_from(Z[:128])
+    for a in range(0, 700, 128):
+        streamed.add_shifted(np.hstack([Z[a:a + 128] - shift, np.ones((len(Z[a:a + 128]), 1), np.float32)]))
+    assert streamed.n == direct.n == 700
+    np.testing.assert_allclose(streamed.scatter(), direct.scatter(), rtol=1e-5, atol=1e-3)
+    np.testing.assert_allclose(streamed.mean(), Z.mean(0, dtype=np.float64), rtol=1e-6)
+    with pytest.raises(ValueError, match=r"expected rows of 10 \+ 1 values, got shape \(3, 10\)"):
+        streamed.add_shifted(np.zeros((3, 10), np.float32))
+    with pytest.raises(ValueError, match="fix the shift first"):
+        Moments(2).add_shifted(np.zeros((3, 3), np.float32))
+
+
 def test_unit_matching_recovers_a_planted_permutation():
     rng = np.random.default_rng(5)
     X = rng.normal(size=(2000, 30))

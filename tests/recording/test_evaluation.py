@@ -71,6 +71,9 @@ def test_read_rows_into_a_slice_equals_rows(tmp_path, dtype):
         np.testing.assert_array_equal(block[:stop - start], expected)
         np.testing.assert_allclose(expected[:, :5], layers[0]["h"][start:stop],
                                    atol=2e-3 if dtype == "float16" else 0)
+    shift = np.linspace(-1, 1, 3).astype(np.float32)         # minus a shift, in the same pass
+    store.read_rows(1, "h", 20, 90, block[:70, 5:], shift)
+    np.testing.assert_allclose(block[:70, 5:], store.rows(1, "h", 20, 90) - shift, rtol=1e-6)
     store.close()
 
 
