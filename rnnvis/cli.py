@@ -30,6 +30,8 @@ SERVE_PARAMS = Params(
     Param("jobs", "int", 1, min=0, max=8,
           help="jobs run at once, each in its own process (0: queue jobs, run none)"),
     Param("max_queued", "int", 20, min=1, max=1000, help="jobs that may wait at most"),
+    Param("max_upload", "int", 512, min=1, max=16384, metavar="MIB",
+          help="the largest file the browser may upload for an import, in MiB"),
     Param("token", "bool", False, help="on a shared machine: the API answers only requests "
                                        "with a random token, which the printed URL carries"))
 SHOWN_WORDS = Param("words", "int", 12, min=1, max=1000, help="words shown per cluster")
@@ -136,7 +138,9 @@ def cmd_serve(args) -> int:
     from .jobs.runner import Runner
 
     token = secrets.token_urlsafe(24) if args.token else None
-    app = create_app({"JOBS_MAX_QUEUED": args.max_queued, "TOKEN": token})
+    max_upload = args.max_upload << 20
+    app = create_app({"JOBS_MAX_QUEUED": args.max_queued, "TOKEN": token,
+                      "IMPORTS_MAX_BYTES": max_upload})
     if app.config["PARALLEL_LAYOUTS"]:
         from .analysis.wordclouds import warm_pool
 
@@ -151,7 +155,9 @@ def cmd_serve(args) -> int:
     url = f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"rnnvis is serving at {url}  (Ctrl+C to stop)", flush=True)
     try:
-        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis")
+        # waitress refuses larger bodies itself (as plain text): leave the app room to say why
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis",
+                       max_request_body_size=2 * max_upload + (1 << 20))
     finally:
         runner.stop()
     return 0
