@@ -174,7 +174,8 @@ def cmd_jobs(args) -> int:
         return _cancel_job(args.id)
     out = queue.jobs()
     if not out["jobs"]:
-        print("no jobs; start one from the Configs view of `python manage.py serve`")
+        print("no jobs; start one from the Configs view of `python manage.py serve`, or import a "
+              "model from its Jobs panel")
         return 0
     print(format_jobs(out["jobs"]))
     if not out["runner"] and any(j["status"] == "queued" for j in out["jobs"]):
@@ -206,7 +207,8 @@ def format_jobs(jobs: list[dict]) -> str:
         p = j.get("progress") or {}
         done = f"{100 * p['fraction']:.0f}%" if p.get("fraction") is not None else ""
         if p.get("phase") and j["status"] == "running":
-            where = f"epoch {p['epoch']}/{p['epochs']}" if "epoch" in p else p["phase"]
+            where = f"epoch {p['epoch']}/{p['epochs']}" if "epoch" in p else \
+                f"import: {p['stage']}" if p["phase"] == "import" else p["phase"]
             eta = f", eta {p['eta']:.0f} s" if p.get("eta") is not None else ""
             done = f"{where} {done}{eta}"
         status = "cancelling" if j["cancel_requested"] and j["status"] == "running" else j["status"]
@@ -549,8 +551,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("jobs", help="list the job queue; `jobs cancel ID`, `jobs log ID`",
-                       description="The job queue of `serve`: train and evaluate runs started "
-                       "from the browser. Without an action, list it.")
+                       description="The job queue of `serve`: train, evaluate and import runs "
+                       "started from the browser. Without an action, list it.")
     s.set_defaults(func=cmd_jobs, action="list")
     actions = s.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     from .jobs.queue import JOB_ID, LOG_PARAMS

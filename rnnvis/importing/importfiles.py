@@ -156,9 +156,10 @@ def resolve_data(data: str | None) -> str | None:
 
 
 def resolve_options(options: dict) -> dict:
-    """An import job's checked options as :func:`~rnnvis.importing.import_model`'s arguments:
-    every file resolved inside the imports folder (see :func:`resolve`)."""
-    out = dict(options)
+    """An import job's checked options (and maybe others, e.g. an evaluation's) as
+    :func:`~rnnvis.importing.import_model`'s arguments: every file resolved inside the imports
+    folder (see :func:`resolve`)."""
+    out = {name: options.get(name) for name in JOB_PARAMS.names}
     for key in ("path", "vocab", "mapping"):
         if out.get(key) is not None:
             out[key] = str(resolve(out[key], key))
