@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -120,3 +121,14 @@ def corpus_text(path, lines: int = 200, seed: int = 0):
     rng = np.random.default_rng(seed)
     path.write_text("\n".join(" ".join(rng.choice(words, rng.integers(3, 9))) for _ in range(lines)) + "\n")
     return path
+
+
+def multipart(data: bytes, name: str) -> dict:
+    """A test client's keywords to upload ``data`` as the file ``name`` (``POST /api/imports``),
+    the body encoded in memory: the test client would spool a large one to a temporary file,
+    left open when the server refuses the upload unread."""
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), name)})
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}

@@ -3,17 +3,13 @@ slow part): files uploaded into the imports folder, an import that fails shows i
 message in the job's status, a good one imports and evaluates with its stages as progress, and
 a cancelled import leaves nothing behind and can be resumed."""
 
-import io
-
 import pytest
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from rnnvis.importing.importfiles import imports_dir
 from rnnvis.jobs.runner import Runner, _remove_temp_files
 from rnnvis.modelling.modeldir import model_dir
 from server import create_app
-from tests.importing.helpers import VOCAB, corpus_text, keras_lm
+from tests.importing.helpers import VOCAB, corpus_text, keras_lm, multipart
 from tests.jobs.test_job_processes import TIMEOUT
 from tests.jobs.test_runner import wait_for
 
@@ -23,9 +19,8 @@ def client(rnnvis_home):
     return create_app({"TESTING": True}).test_client()
 
 
-def _upload(client, path, name=None):
-    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(path.read_bytes()), name or path.name)})
-    resp = client.post("/api/imports", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+def _upload(client, path):
+    resp = client.post("/api/imports", **multipart(path.read_bytes(), path.name))
     assert resp.status_code == 200, resp.get_json()
     return resp.get_json()["name"]
 

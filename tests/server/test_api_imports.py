@@ -6,14 +6,14 @@ import io
 
 import jsonschema
 import pytest
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from rnnvis.importing.importfiles import imports_dir
 from rnnvis.jobs.store import JobStore
 from rnnvis.modelling.config import load_config
 from rnnvis.modelling.modeldir import model_dir
 from server import create_app
+from tests.importing.helpers import multipart
+from tests.server.test_api import _error
 
 MIB = 1 << 20
 
@@ -26,18 +26,7 @@ def client(rnnvis_home, config_folder):
 
 
 def _upload(client, name, data=b"x", query="", **kw):
-    # the body encoded in memory: the test client would spool a large one to a temporary file,
-    # left open when the server refuses the upload unread
-    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), name)})
-    return client.post(f"/api/imports{query}", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}", **kw)
-
-
-def _error(resp, status, text):
-    assert resp.status_code == status, resp.get_json()
-    body = resp.get_json()
-    assert resp.is_json and text in body["error"], body
-    return body
+    return client.post(f"/api/imports{query}", **multipart(data, name), **kw)
 
 
 def _names(client):
