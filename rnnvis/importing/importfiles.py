@@ -201,6 +201,8 @@ def save_upload(stream, filename: str | None, overwrite: bool = False,
     target = folder / name
     taken = (f"{name} is already in the imports folder; upload it with overwrite to replace "
              "it, or rename the file")
+    if target.is_dir() and not target.is_symlink():
+        raise Conflict(f"{name} is a folder in the imports folder; rename the file", file=name)
     if not overwrite and (target.exists() or target.is_symlink()):
         raise Conflict(taken, file=name)
     size = 0

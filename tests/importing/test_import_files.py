@@ -163,3 +163,10 @@ def test_leftovers_of_killed_writes_are_found_by_exact_name(tmp_path):
             raise RuntimeError("stop")
     assert sorted(leftovers(target)) == sorted(mine[:2]) and leftovers(other) == [theirs]
     assert leftovers(tmp_path / "missing" / "m") == []
+
+
+def test_an_upload_does_not_replace_a_folder():
+    (imports_dir() / "lm.keras").mkdir(parents=True)
+    with pytest.raises(Conflict, match="lm.keras is a folder in the imports folder; rename the file"):
+        save_upload(io.BytesIO(b"x"), "lm.keras", overwrite=True)
+    assert _folder_names() == ["lm.keras"] and (imports_dir() / "lm.keras").is_dir()

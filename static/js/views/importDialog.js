@@ -101,10 +101,13 @@ export function createImportDialog(app) {
     }
   }
 
+  /** The select's options: the unnamed group's first, then one optgroup per named group. */
   function fill(sel, groups, value) {
-    sel.selectAll("optgroup").data(groups, (g) => g.group).join("optgroup").attr("label", (g) => g.group)
-      .selectAll("option").data((g) => g.options, (o) => o.value).join("option")
-      .attr("value", (o) => o.value).text((o) => o.label);
+    const option = (s) => s.join("option").attr("value", (o) => o.value).text((o) => o.label);
+    sel.selectAll(":scope > option").data(groups.find((g) => !g.group)?.options ?? [], (o) => o.value).call(option);
+    sel.selectAll("optgroup").data(groups.filter((g) => g.group), (g) => g.group).join("optgroup")
+      .attr("label", (g) => g.group)
+      .selectAll("option").data((g) => g.options, (o) => o.value).call(option);
     sel.property("value", value);
   }
 
