@@ -11,10 +11,11 @@ the options of a stopped job run again.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import Conflict, Invalid, NotFound, ParamError
+from ..errors import Conflict, Invalid, NotFound, ParamError, UserError
 from ..importing.importfiles import JOB_PARAMS as IMPORT_JOB_PARAMS
 from ..modelling.manager import TRAIN_PARAMS
 from ..params import CONFIG_FILE_PATTERN, CONFIG_FILE_TEXT, MODEL, Param, Params
@@ -180,9 +181,15 @@ def _import(options: dict, log, report) -> str:
     """Import the job's files; return the model's name."""
     from ..importing import import_model
     from ..importing.importfiles import resolve_options
+    from ..locations import imports_dir
     from ..modelling.manager import format_metrics
 
-    s = import_model(**resolve_options(options), log=log, report=report)
+    try:
+        s = import_model(**resolve_options(options), log=log, report=report)
+    except UserError as exc:
+        # the job's files are named by the imports folder's names: say them so
+        exc.args = (str(exc).replace(f"{imports_dir()}{os.sep}", ""),)
+        raise
     log(f"{s.name}: imported a {s.cell} {s.task.replace('_', ' ')} "
         f"({'+'.join(map(str, s.layers))} units) from {s.kind} in {s.seconds:.1f} s")
     if s.metrics:
