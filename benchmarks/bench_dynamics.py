@@ -4,9 +4,14 @@
    <= 10 s, flat memory: the peak of numpy allocations is printed);
 2. fitting PCA on 50k sampled states of 650 units (target <= 1 s), and the autoencoder and UMAP
    on the default 3,000 for comparison;
-3. projecting a 100-token typed sentence end to end through the API (target <= 50 ms).
+3. projecting a 100-token typed sentence end to end through the API (target <= 50 ms), and
+   in-process: the recorder's part (``record_text`` of the 100 ids, h only, without and with
+   the next-token softmax), the long-stream wavefront at batch 1 (the sentence path before
+   issue 17), and the memory floor of a batch-1 step (a compiled loop that only multiplies a
+   state by each layer's recurrent kernel, once per token: every step reads them whole).
 
     .venv/bin/python benchmarks/bench_dynamics.py [--tokens 1000000] [--repeats 3]
+    .venv/bin/python benchmarks/bench_dynamics.py --parts project [--requests 30]
     .venv/bin/python benchmarks/bench_dynamics.py --separation imdb-gru50   # uses $RNNVIS_HOME
 
 The CKA store is synthetic (tanh of a slowly drifting random process, float16, chunked and
@@ -132,12 +137,64 @@ def bench_fits(store):
               f"{time.perf_counter() - t:.1f} s; quality {json.dumps(p.quality_)}", flush=True)
 
 
-def bench_project(tmp: Path):
+def floor_loop(kernels, n: int):
+    """``n`` compiled steps that only multiply a (1, U) state by each recurrent kernel: what a
+    batch-1 step cannot avoid (reading every kernel whole)."""
+    import tensorflow as tf
+
+    kernels = [tf.constant(k) for k in kernels]
+
+    @tf.function(jit_compile=True)
+    def loop(hs):
+        def body(t, hs):
+            return t + 1, [tf.tanh(tf.matmul(h, k)[:, :h.shape[1]]) for h, k in zip(hs, kernels)]
+        return tf.while_loop(lambda t, _: t < n, body, (0, hs))[1]
+
+    hs = [tf.zeros((1, k.shape[0])) for k in kernels]
+    return lambda: [h.numpy() for h in loop(hs)]
+
+
+def interleaved_ms(fns: dict, repeats: int) -> dict:
+    """Median wall time in ms of each function, called in turn ``repeats`` times (after one
+    untimed round), so a load change on the shared machine hits them all alike."""
+    times = {name: [] for name in fns}
+    for r in range(repeats + 1):
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            if r:
+                times[name].append((time.perf_counter() - t) * 1000)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def in_process(tm, text: str, repeats: int) -> str:
+    """The recorder's part of a sentence, against the wavefront at batch 1 and the floor."""
+    from rnnvis.recording.recorder import get_recorder
+
+    recorder = get_recorder(tm.model, tm.config)
+    ids = tm.vocab.encode(text.split())
+    kernels = [layer.cell.recurrent_kernel.numpy() for layer in recorder.layers]
+    ms = interleaved_ms({
+        "record_text": lambda: recorder.record_text(ids, fields=("h",), next_token=False),
+        "wavefront": lambda: recorder.record(ids, batch_streams=1, chunk_steps=len(ids),
+                                             fields=("h",), next_token=False, progress=False),
+        "softmax": lambda: recorder.record_text(ids, fields=("h",)),
+        "floor": floor_loop(kernels, len(ids))}, repeats)
+    return (f"in-process, medians of {repeats} interleaved runs: record_text of the {len(ids)} ids "
+            f"(h) {ms['record_text']:.1f} ms, with the next-token softmax {ms['softmax']:.1f} ms; "
+            f"the long-stream wavefront at batch 1 (the sentence path before) {ms['wavefront']:.1f} "
+            f"ms; floor ({len(kernels)} x {len(ids)} batch-1 products with the "
+            f"{kernels[0].shape[0]}x{kernels[0].shape[1]} recurrent kernels, "
+            f"{sum(k.nbytes for k in kernels) / 2**20:.1f} MiB read per step) {ms['floor']:.1f} ms; "
+            f"load average {os.getloadavg()[0]:.2f}")
+
+
+def bench_project(tmp: Path, requests: int):
     import waitress
     import yaml
 
     from bench_server import free_port, request
-    from rnnvis.modelling.manager import train_from_config
+    from rnnvis.modelling.manager import load_trained, train_from_config
     from rnnvis.recording.evaluation import evaluate_model
     from server import create_app
 
@@ -161,14 +218,16 @@ def bench_project(tmp: Path):
             text = " ".join(" ".join(sentences["sentences"]).split()[:100])
             body = {"text": text, "layer": 1}
             fit_ms, _ = request(f"{base}/{name}/trajectories?layer=1")   # fits and caches the PCA
-            request(f"{base}/{name}/trajectories/project", body)         # traces the recorder
-            runs = [request(f"{base}/{name}/trajectories/project", body) for _ in range(30)]
+            first_ms, _ = request(f"{base}/{name}/trajectories/project", body)   # compiles
+            runs = [request(f"{base}/{name}/trajectories/project", body) for _ in range(requests)]
             assert len(runs[-1][1]["coords"]) == 100
             ms = [r[0] for r in runs]
             print(f"project a 100-token sentence, 2x{layers[0]} LSTM layer 1, PCA: median "
-                  f"{statistics.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms over 30 "
-                  f"requests (target <= 50 ms); the first cloud (sample 3,000, fit) took "
-                  f"{fit_ms:.0f} ms", flush=True)
+                  f"{statistics.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms over "
+                  f"{requests} requests (target <= 50 ms); the first cloud (sample 3,000, fit) "
+                  f"took {fit_ms:.0f} ms, the first sentence (compiling the recorder) {first_ms:.0f} ms",
+                  flush=True)
+            print("  " + in_process(load_trained(name), text, requests), flush=True)
     finally:
         server.close()
 
@@ -186,20 +245,28 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--tokens", type=int, default=1_000_000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--parts", default="cka,fits,project",
+                    help="comma-separated parts to run: cka, fits (needs cka's store), project")
+    ap.add_argument("--requests", type=int, default=30, help="sentence requests per model")
     ap.add_argument("--separation", metavar="NAME", help="only the class-separation figure")
     args = ap.parse_args()
     if args.separation:
         separation(args.separation)
         return
+    parts = set(args.parts.split(","))
     import bench_server  # noqa: F401  (points RNNVIS_HOME at a fresh temporary folder)
 
     home = Path(os.environ["RNNVIS_HOME"])
+    print("load average (1, 5, 15 min) at the start:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     try:
-        with tempfile.TemporaryDirectory(dir=home) as tmp:
-            store = bench_cka(Path(tmp), args.tokens, args.repeats)
-            bench_fits(store)
-            store.close()
-        bench_project(home)
+        if parts & {"cka", "fits"}:
+            with tempfile.TemporaryDirectory(dir=home) as tmp:
+                store = bench_cka(Path(tmp), args.tokens, args.repeats)
+                if "fits" in parts:
+                    bench_fits(store)
+                store.close()
+        if "project" in parts:
+            bench_project(home, args.requests)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print("load average (1, 5, 15 min):", " ".join(f"{x:.2f}" for x in os.getloadavg()))

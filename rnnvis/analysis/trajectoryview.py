@@ -224,7 +224,7 @@ def project_text(name: str, *, text: str, **params) -> dict:
     from ..recording.sentence import evaluate_text
 
     f = fitted_projection(name, **params)
-    result = evaluate_text(f.ev.tm, text, fields=(f.state,))
+    result = evaluate_text(f.ev.tm, text, fields=(f.state,), next_token=False)
     coords = f.projection.transform(result["layers"][f.layer][f.state])
     out = {**_header(f), "tokens": result["tokens"], "oov": result["oov"], "coords": _round(coords)}
     if "class_probs" in result:

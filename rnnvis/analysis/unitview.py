@@ -221,7 +221,7 @@ def text_heatmap(name: str, *, text: str, layer=0, state="h", units=None) -> dic
         if u >= width:
             raise ParamError(f"units: got {u}; layer {p['layer']} has units 0..{width - 1}",
                              param="units")
-    result = evaluate_text(tm, p["text"], fields=(p["state"],))
+    result = evaluate_text(tm, p["text"], fields=(p["state"],), next_token=False)
     values = result["layers"][p["layer"]][p["state"]][:, units]
     return to_json({"model": name, "layer": p["layer"], "state": p["state"], "units": units,
                     "tokens": result["tokens"], "oov": result["oov"], "values": values})

@@ -45,14 +45,14 @@ from ..errors import RecordingError
 from ..modelling.cells import CELL_FIELDS, all_fields, state_names
 from ..modelling.config import ModelConfig
 from ..modelling.models import EMBEDDING, LOGITS, recurrent_layers
+from .cellstep import CellStep, cell_kind, output_activation
+from .sequence import SequenceRun
 
 import tensorflow as tf  # noqa: E402  (after .models, which selects the Keras backend)
 
 __all__ = ["Chunk", "Recording", "Recorder", "get_recorder",
            "iter_record", "record", "record_text"]
 
-_CLASSES = {"SimpleRNN": "rnn", "LSTM": "lstm", "GRU": "gru"}
-_ACTIVATIONS = {"tanh": tf.tanh, "sigmoid": tf.sigmoid, "relu": tf.nn.relu, "linear": tf.identity}
 _CHUNK_BYTES = 128 * 2**20   # default budget for one chunk's recorded arrays
 _SOFTMAX_ROWS = 4096         # rows per next-token softmax block (bounds logits memory)
 
@@ -225,71 +225,6 @@ def _doc_plan(docs: list[np.ndarray], streams: int) -> tuple[_StreamPlan, np.nda
 
 # ---------------------------------------------------------------- compiled core
 
-def _act(fn):
-    return _ACTIVATIONS.get(getattr(fn, "__name__", ""), fn)
-
-
-def _cell_kind(layer) -> str:
-    kind = _CLASSES.get(type(layer).__name__)
-    if kind is None:
-        raise RecordingError(f"layer {layer.name!r}: unsupported recurrent layer {type(layer).__name__}")
-    return kind
-
-
-def _weights(cell, gates: int, two_biases: bool):
-    units = cell.units
-    bias = cell.bias if cell.use_bias else tf.zeros((2, gates * units) if two_biases else
-                                                   (gates * units,), tf.float32)
-    return (tf.convert_to_tensor(cell.kernel), tf.convert_to_tensor(cell.recurrent_kernel),
-            tf.convert_to_tensor(bias))
-
-
-class _CellStep:
-    """One layer's recurrence, from the cell's live weights: ``step(zx, h, c)``.
-
-    ``zx`` is the input projection ``x W + b`` (GRU with ``reset_after``: the input-side bias
-    row only; without it the one bias, and the reset gate scales ``h`` before its matmul).
-    """
-
-    def __init__(self, kind, cell):
-        self.kind, self.units = kind, cell.units
-        self.act, self.rec = _act(cell.activation), _act(getattr(cell, "recurrent_activation", None))
-        gates = {"rnn": 1, "lstm": 4, "gru": 3}[kind]
-        self.reset_after = kind == "gru" and cell.reset_after
-        self.kernel, self.recurrent, bias = _weights(cell, gates, self.reset_after)
-        self.in_bias, self.rec_bias = (bias[0], bias[1]) if self.reset_after else (bias, None)
-
-    def project(self, x):
-        """``x W + b`` for a batch of inputs ``x (rows, D)``."""
-        return tf.matmul(x, self.kernel) + self.in_bias
-
-    def step(self, zx, h, c):
-        """New ``(h, c)`` and every recorded value of one time step."""
-        u, act, rec = self.units, self.act, self.rec
-        if self.kind == "rnn":
-            h = act(zx + tf.matmul(h, self.recurrent))
-            return h, c, {"h": h}
-        if self.kind == "lstm":
-            z = zx + tf.matmul(h, self.recurrent)
-            i, f = rec(z[:, :u]), rec(z[:, u:2 * u])
-            g, o = act(z[:, 2 * u:3 * u]), rec(z[:, 3 * u:])
-            c = f * c + i * g
-            h = o * act(c)
-            return h, c, {"h": h, "c": c, "i": i, "f": f, "g": g, "o": o}
-        if self.reset_after:
-            inner = tf.matmul(h, self.recurrent) + self.rec_bias
-            zg = rec(zx[:, :u] + inner[:, :u])
-            r = rec(zx[:, u:2 * u] + inner[:, u:2 * u])
-            hh = act(zx[:, 2 * u:] + r * inner[:, 2 * u:])
-        else:  # the reset gate scales the previous state before the candidate's matmul
-            inner = tf.matmul(h, self.recurrent[:, :2 * u])
-            zg = rec(zx[:, :u] + inner[:, :u])
-            r = rec(zx[:, u:2 * u] + inner[:, u:])
-            hh = act(zx[:, 2 * u:] + tf.matmul(r * h, self.recurrent[:, 2 * u:]))
-        h = zg * h + (1.0 - zg) * hh
-        return h, c, {"h": h, "z": zg, "r": r, "hh": hh}
-
-
 def _loop_keys(kind: str, keys) -> list:
     """Values a layer writes per step: the asked keys plus h (and c for LSTM), the carried state."""
     return [k for k in CELL_FIELDS[kind] if k in keys or k == "h" or (k == "c" and kind == "lstm")]
@@ -310,7 +245,7 @@ def _run_stack(kinds, cells, x, states, keep, keys):
     nl = len(cells)
     lstm = [kind == "lstm" for kind in kinds]
     steps_in, batch = tf.shape(x)[0], tf.shape(x)[1]
-    layers = [_CellStep(kind, cell) for kind, cell in zip(kinds, cells)]
+    layers = [CellStep(kind, cell) for kind, cell in zip(kinds, cells)]
     if nl > 2:  # the unrolled head and tail need at least L - 1 steps: pad at the end
         pad = tf.maximum(nl - 1 - steps_in, 0)
         x = tf.pad(x, [[0, pad], [0, 0], [0, 0]])
@@ -374,7 +309,7 @@ class Recorder:
             raise RecordingError(f"model has {len(self.layers)} recurrent layers but the config "
                              f"{cfg.name!r} lists {cfg.model.layers}")
         for layer, units in zip(self.layers, cfg.model.layers):
-            kind = _cell_kind(layer)
+            kind = cell_kind(layer)
             if kind != self.cell or layer.cell.units != units:
                 raise RecordingError(f"layer {layer.name!r} is {kind} with {layer.cell.units} units; "
                                  f"config says {self.cell} with {units}")
@@ -384,6 +319,7 @@ class Recorder:
         self.dense = model.get_layer(LOGITS)
         self._fns: dict = {}
         self._next_loss_fn = None
+        self._sequence: SequenceRun | None = None
 
     # ------------------------------------------------------------ compiled functions
 
@@ -392,7 +328,7 @@ class Recorder:
         key = (keys, with_reset, class_head, top_h, gather)
         if key in self._fns:
             return self._fns[key]
-        kinds = [_cell_kind(layer) for layer in self.layers]
+        kinds = [cell_kind(layer) for layer in self.layers]
         cells = [layer.cell for layer in self.layers]
         nstate = len(state_names(self.cell))
         state_spec = tuple(tf.TensorSpec([None, u], tf.float32) for u in self.units for _ in range(nstate))
@@ -402,7 +338,7 @@ class Recorder:
                 tf.TensorSpec([None], tf.int32),          # rows that end a document
                 state_spec]
         dense = self.dense
-        dense_act = _act(dense.activation) if dense.activation.__name__ != "softmax" else tf.nn.softmax
+        dense_act = output_activation(dense)
 
         @tf.function(input_signature=spec, autograph=False)  # explicit tf.while_loop: no conversion
         def run(tokens, keep, rows, ends, states):
@@ -609,15 +545,31 @@ class Recorder:
 
     def record_text(self, tokens, fields: Sequence[str] | None = None,
                     next_token: bool = True) -> Recording:
-        """Record one short sequence (an LM sentence or one document) as a single stream."""
+        """Record one short sequence (an LM sentence or one document) from the zero state.
+
+        It runs the single-stream path (:class:`~.sequence.SequenceRun`: layer by layer, one
+        XLA compilation per bucket of lengths), not the parallel streams of :meth:`record`.
+        """
+        keys = self._keys(fields)
         arr = np.asarray(tokens)
         if self.lm:
-            return self.record(arr, batch_streams=1, chunk_steps=1 << 30, fields=fields,
-                               next_token=next_token, progress=False)
-        if arr.ndim != 1:
+            flat = _lm_tokens(arr, self.vocab_size)
+        elif arr.ndim != 1:
             raise RecordingError(f"tokens: record_text takes one document (1-D), got shape {arr.shape}")
-        return self.record([arr], batch_streams=1, chunk_steps=1 << 30, fields=fields,
-                           progress=False)
+        else:
+            flat = _documents([arr], self.vocab_size)[0]   # padding (id 0) is never fed
+        if self._sequence is None:
+            self._sequence = SequenceRun(self.embedding, self.layers, None if self.lm else self.dense)
+        layers, probs = self._sequence(flat, keys)
+        n = len(flat)
+        rec = Recording(cell=self.cell, task=self.task, tokens=flat, starts=np.arange(n) == 0,
+                        layers=[{k: arrays[k] for k in keys} for arrays in layers])
+        if self.lm and next_token:
+            rec.next_prob, rec.next_loss = self._next_token(layers[-1]["h"], np.append(flat[1:], -1))
+        if not self.lm:
+            rec.doc_offsets = np.array([0, n], np.int64)
+            rec.class_probs = probs[None].astype(np.float32)
+        return rec
 
 
 _RECORDERS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

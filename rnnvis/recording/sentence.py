@@ -26,9 +26,11 @@ class TextTooLong(TooLarge):
 
 
 def evaluate_text(tm: TrainedModel, text: str, max_tokens: int = MAX_TOKENS,
-                  fields: tuple[str, ...] | None = None) -> dict:
+                  fields: tuple[str, ...] | None = None, next_token: bool = True) -> dict:
     """Tokenise ``text`` as the model's corpus was, run it from the zero state, and return
-    tokens, OOV flags and per layer the states, their updates (``d<key>``) and the gates."""
+    tokens, OOV flags and per layer the states, their updates (``d<key>``) and the gates;
+    a language model adds ``next_prob`` unless ``next_token`` is False (it costs a softmax
+    over the vocabulary per token)."""
     from ..data import tokenizer_for
     from .recorder import get_recorder
 
@@ -45,7 +47,8 @@ def evaluate_text(tm: TrainedModel, text: str, max_tokens: int = MAX_TOKENS,
     oov = [(int(i) == 1 and t != unk) for i, t in zip(ids, tokens)]
     if all(oov):
         raise UserError("text: every word is out of the vocabulary; try words from the corpus")
-    rec = get_recorder(tm.model, tm.config).record_text(ids, fields=_record_fields(tm, fields))
+    rec = get_recorder(tm.model, tm.config).record_text(ids, fields=_record_fields(tm, fields),
+                                                        next_token=next_token)
     layers = []
     for arrays in rec.layers:
         out = {}

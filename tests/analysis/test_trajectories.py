@@ -101,6 +101,22 @@ def test_typed_text_path_equals_the_projection_of_its_recorded_states(use_pair_h
     assert out["tokens"] == list("aaXaYbb") and len(out["coords"]) == 7
 
 
+def test_typed_paths_skip_the_next_token_softmax(use_pair_home, monkeypatch):
+    """A path or a units heatmap needs the states only: no softmax over the vocabulary."""
+    from rnnvis.analysis.unitview import text_heatmap
+    from rnnvis.recording.recorder import Recorder
+
+    def softmax_called(*_):
+        raise AssertionError("the next-token softmax ran")
+
+    assert "next_prob" in evaluate_text(load_trained("lm"), "aaXaYbb")   # the sentence view's
+    monkeypatch.setattr(Recorder, "_next_token", softmax_called)
+    assert len(project_text("lm", text="aaXaYbb", layer=1, sample=300)["coords"]) == 7
+    assert len(text_heatmap("lm", text="aaXaYbb", layer=1, state="h")["values"]) == 7
+    with pytest.raises(AssertionError, match="softmax ran"):
+        evaluate_text(load_trained("lm"), "aaXaYbb")
+
+
 def test_projections_are_cached_beside_the_store(use_pair_home):
     params = dict(layer=1, state="h", method="autoencoder", sample=150, seed=4)
     first = trajectory_cloud("lm", **params)

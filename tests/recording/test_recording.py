@@ -7,9 +7,11 @@ from rnnvis.recording import reference
 from rnnvis.modelling.config import parse_config
 from rnnvis.modelling.models import build_model, recurrent_layers, zero_states
 from rnnvis.modelling.cells import all_fields
-from rnnvis.recording.recorder import get_recorder, iter_record, record, record_text
+from rnnvis.recording.recorder import Recorder, get_recorder, iter_record, record, record_text
+from rnnvis.recording.sequence import bucket
 
 import keras  # noqa: E402  (after rnnvis.modelling.models selects the backend)
+import tensorflow as tf  # noqa: E402
 
 VOCAB, CLASSES = 30, 3
 CELLS = ("rnn", "lstm", "gru")
@@ -302,17 +304,64 @@ def test_weights_are_read_live():
     assert_close(after.layers[0]["z"], ref["layers"][0]["z"], 1e-5, "after set_weights")
 
 
-def test_record_text_does_not_retrace():
-    cfg, model = model_for("lstm", 2, "language_model")
-    recorder = get_recorder(model, cfg)
-    for n in (5, 17, 40, 3):
+def test_record_text_traces_once_per_bucket_of_lengths():
+    cfg, model = make("lstm", [9, 6], "language_model", seed=5)
+    recorder = Recorder(model, cfg)
+    lengths = (5, 17, 40, 3, 64, 65, 100, 1, 129, 12)
+    for n in lengths:
         tokens = rng_tokens(n, seed=n)
-        rec = record_text(model, cfg, tokens)
+        rec = recorder.record_text(tokens)
         ref = reference.language_model(model, tokens)
         assert_close(rec.layers[1]["h"], ref["layers"][1]["h"], 1e-5, f"n={n}")
-        assert_close(rec.next_prob, ref["next_prob"], 1e-5, f"n={n} next_prob")
-    counts = [fn.experimental_get_tracing_count() for fn in recorder._fns.values()]
-    assert counts and all(c == 1 for c in counts)
+        assert_close(rec.next_prob[:-1], ref["next_prob"][:-1], 1e-5, f"n={n} next_prob")
+        assert np.isnan(rec.next_prob[-1])
+    assert sorted({bucket(n) for n in lengths}) == [64, 128, 256]
+    assert recorder._sequence.tracing_count() == 3      # one per bucket, not per length
+    assert bucket(2000) == 2048 and bucket(1025) == 2048 and bucket(1024) == 1024
+
+
+@pytest.mark.parametrize("nlayers", [1, 3])
+@pytest.mark.parametrize("cell", WITH_GRU_V1)
+def test_record_text_matches_reference(cell, nlayers):
+    """The single-stream path (layer by layer, XLA) against the numpy reference: LM and classifier."""
+    cfg, model = model_for(cell, nlayers, "language_model")
+    tokens = rng_tokens(21, seed=11)
+    rec = record_text(model, cfg, tokens)
+    ref = reference.language_model(model, tokens)
+    for l in range(nlayers):
+        assert set(rec.layers[l]) == set(ref["layers"][l])
+        for key, expected in ref["layers"][l].items():
+            assert_close(rec.layers[l][key], expected, tol(cell), f"{cell} layer {l} {key}")
+    assert_close(rec.next_prob, ref["next_prob"], 1e-5, "next_prob")
+    assert rec.starts.tolist() == [True] + [False] * 20
+    slim = record_text(model, cfg, tokens, fields=("h",), next_token=False)
+    assert set(slim.layers[0]) == {"h"} and slim.next_prob is None
+    ccfg, cmodel = model_for(cell, nlayers, "classification")
+    cref = reference.classifier(cmodel, [DOCS[5]])
+    crec = record_text(cmodel, ccfg, np.append(DOCS[5], [0, 0]))   # right padding is not fed
+    for key, expected in cref["layers"][-1].items():
+        assert_close(crec.layers[-1][key], expected, tol(cell), f"{cell} classifier {key}")
+    assert_close(crec.class_probs, cref["class_probs"], 1e-5, "class_probs")
+    assert crec.doc_offsets.tolist() == [0, len(DOCS[5])]
+
+
+def test_sentence_steps_read_only_the_recurrent_kernels():
+    """At batch 1 a step's cost is reading its kernels: each layer's input projection is one
+    product over the whole sequence, so a step of the loop has a single matmul (the recurrent
+    one), never the wavefront's per-step input projection of the upper layers."""
+    cfg, model = model_for("lstm", 3, "language_model")
+    run = get_recorder(model, cfg)
+    run.record_text(rng_tokens(7))
+    concrete = run._sequence.fn.get_concrete_function(tf.TensorSpec([64], tf.int32),
+                                                      tf.TensorSpec([], tf.int32))
+    library = concrete.graph.as_graph_def().library.function
+    bodies = [f for f in library if "body" in f.signature.name]
+    assert len(bodies) == 3                                  # one loop per layer
+    for body in bodies:
+        matmuls = [node for node in body.node_def if node.op in ("MatMul", "BatchMatMulV2")]
+        assert len(matmuls) == 1, body.signature.name
+    outer = [op.type for op in concrete.graph.get_operations()]
+    assert outer.count("MatMul") == 3                        # the three input projections
 
 
 # ------------------------------------------------------------------ errors
