@@ -109,7 +109,46 @@ def bench_cka(tmp: Path, n: int, repeats: int):
     print(f"CKA of 2 x 650 units over {n:,} tokens: median {statistics.median(times):.1f} s over "
           f"{repeats} runs (target <= 10 s); peak numpy memory {max(peaks):.0f} MiB, against "
           f"{full:,.0f} MiB for the whole float32 arrays", flush=True)
+    cka_parts(store, repeats)
     return store
+
+
+def cka_parts(store, repeats: int, blocks: int = 24):
+    """Each stage of the streamed CKA alone, on its first ``blocks`` row blocks, in s per 1M rows:
+    reading (HDF5 chunks, lzf and shuffle), float16 -> float32 and side by side, the shift,
+    and the products (one BLAS thread, as the pipeline runs them, and two)."""
+    from rnnvis.analysis.cocluster.threads import blas_threads
+    from rnnvis.analysis.similarityview import _BLOCK_BYTES
+
+    dim = sum(store.units)
+    rows = max(256, _BLOCK_BYTES // (4 * dim))
+    starts = [a for a in range(0, len(store.tokens), rows)][:blocks]
+    dsets = [store.f[f"states/layer_{layer}/h"] for layer in range(len(store.units))]
+    raw = [[d[a:a + rows] for d in dsets] for a in starts]
+    wide = [np.concatenate([x.astype(np.float32) for x in parts], axis=1) for parts in raw]
+    shift = wide[0].mean(axis=0)
+    shifted = [z - shift for z in wide]
+
+    def products(threads):
+        def run():
+            with blas_threads(threads):
+                for z in shifted:
+                    z.T @ z
+        return run
+
+    stages = {"read and decompress (float16)": lambda: [[d[a:a + rows] for d in dsets] for a in starts],
+              "float16 -> float32, side by side": lambda: [np.concatenate(
+                  [x.astype(np.float32) for x in parts], axis=1) for parts in raw],
+              "subtract the shift": lambda: [z - shift for z in wide],
+              "products, 1 BLAS thread": products(1), "products, 2 BLAS threads": products(2)}
+    per = 1e6 / sum(len(z) for z in wide)
+    print(f"  the stages alone, {len(wide)} blocks of {rows:,} rows, s per 1M rows (median of "
+          f"{repeats}; load average {os.getloadavg()[0]:.2f}):", flush=True)
+    for name, ms in interleaved_ms(stages, repeats).items():
+        extra = ""
+        if name.startswith("products"):
+            extra = f" ({dim * dim / (ms / 1000 * per) / 1e9 * 1e6:.0f} GFLOP/s)"
+        print(f"    {name}: {ms / 1000 * per:.2f} s{extra}", flush=True)
 
 
 def bench_fits(store):

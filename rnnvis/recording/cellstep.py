@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from ..console import import_tensorflow
 from ..errors import RecordingError
-from ..modelling import models  # noqa: F401  (selects Keras's backend before TensorFlow)
+
+import_tensorflow()   # quietly, and as Keras's backend
 
 import tensorflow as tf  # noqa: E402
 

@@ -4,7 +4,8 @@ The recorder runs the model's own cell weights (``layer.cell.kernel``,
 ``recurrent_kernel``, ``bias``) in a ``tf.function``: one large matmul projects the
 embedded inputs of all steps of a chunk, then one ``tf.while_loop`` steps ``B`` parallel
 streams through every layer as a wavefront (iteration ``s`` runs layer ``l`` at step
-``s - l``, so the layers' steps run concurrently). Nothing runs per token in Python.
+``s - l``, so the layers' steps run concurrently). Nothing runs per token in Python. One
+typed text (:meth:`Recorder.record_text`) takes the batch-1 path of :mod:`.sequence` instead.
 
 Conventions
 -----------
@@ -604,5 +605,5 @@ def record(model, cfg: ModelConfig, tokens, *, batch_streams: int = 64,
 
 def record_text(model, cfg: ModelConfig, tokens, *, fields: Sequence[str] | None = None,
                 next_token: bool = True) -> Recording:
-    """Record one short sequence at batch 1 (sentence evaluation); no retracing per length."""
+    """Record one short sequence at batch 1 (sentence evaluation), compiled once per length class."""
     return get_recorder(model, cfg).record_text(tokens, fields=fields, next_token=next_token)

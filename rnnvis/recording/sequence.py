@@ -19,7 +19,7 @@ from ..modelling.cells import CELL_FIELDS, state_names
 from ..modelling.training import JIT
 from .cellstep import CellStep, cell_kind, output_activation
 
-import tensorflow as tf  # noqa: E402  (after .cellstep, which selects the Keras backend)
+import tensorflow as tf  # noqa: E402  (after .cellstep, which imports it quietly)
 
 __all__ = ["SequenceRun", "bucket", "MIN_BUCKET"]
 
