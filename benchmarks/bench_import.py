@@ -41,8 +41,9 @@ def ptb_words() -> list[str]:
     return list(load_dataset(cfg).vocab.words)
 
 
-def write_files(folder: Path, vocab: int) -> dict[str, Path]:
-    """The same-shaped 2x650 LSTM LM in each format."""
+def write_files(folder: Path, vocab: int,
+                kinds=("safetensors", "onnx", "keras")) -> dict[str, Path]:
+    """The same-shaped 2x650 LSTM LM in each format of ``kinds``."""
     import keras
     import onnx
     from safetensors.numpy import save_file
@@ -59,10 +60,14 @@ def write_files(folder: Path, vocab: int) -> dict[str, Path]:
     for l, inputs in enumerate((EMBED, UNITS)):
         sd.update({f"rnn.weight_ih_l{l}": u(4 * UNITS, inputs), f"rnn.weight_hh_l{l}": u(4 * UNITS, UNITS),
                    f"rnn.bias_ih_l{l}": u(4 * UNITS), f"rnn.bias_hh_l{l}": u(4 * UNITS)})
-    files["safetensors"] = folder / "lm.safetensors"
-    save_file(sd, str(files["safetensors"]))
-    files["onnx"] = folder / "lm.onnx"
-    onnx.save(onnx_lm("LSTM", vocab, EMBED, [UNITS, UNITS], scale=0.05), str(files["onnx"]))
+    if "safetensors" in kinds:
+        files["safetensors"] = folder / "lm.safetensors"
+        save_file(sd, str(files["safetensors"]))
+    if "onnx" in kinds:
+        files["onnx"] = folder / "lm.onnx"
+        onnx.save(onnx_lm("LSTM", vocab, EMBED, [UNITS, UNITS], scale=0.05), str(files["onnx"]))
+    if "keras" not in kinds:
+        return files
     init = keras.initializers.RandomUniform(-0.05, 0.05)
     model = keras.Sequential([keras.Input((None,), dtype="int32"),
                               keras.layers.Embedding(vocab, EMBED, embeddings_initializer=init),

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_dir", "publish", "temp_path", "write_text", "write_json",
-           "read_json"]
+__all__ = ["atomic_path", "atomic_dir", "publish", "temp_path", "leftovers", "write_text",
+           "write_json", "read_json"]
 
 
 def _umask() -> int:
@@ -31,27 +32,45 @@ def temp_path(target: str | os.PathLike, suffix: str = "") -> Path:
     return Path(tmp)
 
 
-def publish(tmp: str | os.PathLike, target: str | os.PathLike) -> Path:
-    """Flush ``tmp`` to disk, give it a new file's usual mode and rename it onto ``target``."""
+def leftovers(target: str | os.PathLike) -> list[Path]:
+    """The temporary files and folders that writes of ``target`` killed outright left beside it
+    (``.tmp-NAME-`` and the 8 random characters of :func:`temp_path` or :func:`atomic_dir`; not
+    those of another name that starts with NAME)."""
+    target = Path(target)
+    name = re.compile(rf"\.tmp-{re.escape(target.name)}-[a-z0-9_]{{8}}(?:\.[A-Za-z0-9.]+)?")
+    folder = target.parent
+    return sorted(p for p in folder.iterdir() if name.fullmatch(p.name)) if folder.is_dir() else []
+
+
+def publish(tmp: str | os.PathLike, target: str | os.PathLike, replace: bool = True) -> Path:
+    """Flush ``tmp`` to disk, give it a new file's usual mode and rename it onto ``target``.
+
+    With ``replace`` False an existing ``target`` is kept and FileExistsError raised (the file
+    is linked into place, so two writers cannot both find the name free)."""
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.chmod(tmp, _FILE_MODE)
-    os.replace(tmp, target)
+    if replace:
+        os.replace(tmp, target)
+    else:
+        os.link(tmp, target)
+        os.unlink(tmp)
     return Path(target)
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike, suffix: str = ""):
+def atomic_path(target: str | os.PathLike, suffix: str = "", replace: bool = True):
     """Yield a temporary path in the target's folder; rename it onto ``target`` on success.
 
-    ``suffix`` keeps an extension some writers insist on (e.g. ``.weights.h5``). On an
-    exception, or a kill, the target is untouched and the temporary file is removed (or left
-    with a ``.tmp-`` name that nothing reads).
+    ``suffix`` keeps an extension some writers insist on (e.g. ``.weights.h5``); ``replace``
+    False keeps an existing target (see :func:`publish`). On an exception, or a kill, the
+    target is untouched and the temporary file is removed (or left with a ``.tmp-`` name that
+    nothing reads).
     """
     tmp = temp_path(target, suffix)
     try:
         yield tmp
-        publish(tmp, target)
+        publish(tmp, target, replace)
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -30,6 +30,8 @@ SERVE_PARAMS = Params(
     Param("jobs", "int", 1, min=0, max=8,
           help="jobs run at once, each in its own process (0: queue jobs, run none)"),
     Param("max_queued", "int", 20, min=1, max=1000, help="jobs that may wait at most"),
+    Param("max_upload", "int", 512, min=1, max=16384, metavar="MIB",
+          help="the largest file the browser may upload for an import, in MiB"),
     Param("token", "bool", False, help="on a shared machine: the API answers only requests "
                                        "with a random token, which the printed URL carries"))
 SHOWN_WORDS = Param("words", "int", 12, min=1, max=1000, help="words shown per cluster")
@@ -136,7 +138,9 @@ def cmd_serve(args) -> int:
     from .jobs.runner import Runner
 
     token = secrets.token_urlsafe(24) if args.token else None
-    app = create_app({"JOBS_MAX_QUEUED": args.max_queued, "TOKEN": token})
+    max_upload = args.max_upload << 20
+    app = create_app({"JOBS_MAX_QUEUED": args.max_queued, "TOKEN": token,
+                      "IMPORTS_MAX_BYTES": max_upload})
     if app.config["PARALLEL_LAYOUTS"]:
         from .analysis.wordclouds import warm_pool
 
@@ -151,7 +155,9 @@ def cmd_serve(args) -> int:
     url = f"http://{args.host}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"rnnvis is serving at {url}  (Ctrl+C to stop)", flush=True)
     try:
-        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis")
+        # waitress refuses larger bodies itself (as plain text): leave the app room to say why
+        waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="rnnvis",
+                       max_request_body_size=2 * max_upload + (1 << 20))
     finally:
         runner.stop()
     return 0
@@ -168,7 +174,8 @@ def cmd_jobs(args) -> int:
         return _cancel_job(args.id)
     out = queue.jobs()
     if not out["jobs"]:
-        print("no jobs; start one from the Configs view of `python manage.py serve`")
+        print("no jobs; start one from the Configs view of `python manage.py serve`, or import a "
+              "model from its Jobs panel")
         return 0
     print(format_jobs(out["jobs"]))
     if not out["runner"] and any(j["status"] == "queued" for j in out["jobs"]):
@@ -200,7 +207,8 @@ def format_jobs(jobs: list[dict]) -> str:
         p = j.get("progress") or {}
         done = f"{100 * p['fraction']:.0f}%" if p.get("fraction") is not None else ""
         if p.get("phase") and j["status"] == "running":
-            where = f"epoch {p['epoch']}/{p['epochs']}" if "epoch" in p else p["phase"]
+            where = f"epoch {p['epoch']}/{p['epochs']}" if "epoch" in p else \
+                f"import: {p['stage']}" if p["phase"] == "import" else p["phase"]
             eta = f", eta {p['eta']:.0f} s" if p.get("eta") is not None else ""
             done = f"{where} {done}{eta}"
         status = "cancelling" if j["cancel_requested"] and j["status"] == "running" else j["status"]
@@ -543,8 +551,8 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("jobs", help="list the job queue; `jobs cancel ID`, `jobs log ID`",
-                       description="The job queue of `serve`: train and evaluate runs started "
-                       "from the browser. Without an action, list it.")
+                       description="The job queue of `serve`: train, evaluate and import runs "
+                       "started from the browser. Without an action, list it.")
     s.set_defaults(func=cmd_jobs, action="list")
     actions = s.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     from .jobs.queue import JOB_ID, LOG_PARAMS

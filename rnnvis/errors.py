@@ -8,7 +8,7 @@ bug: the CLI shows its traceback, the API answers 500 and logs it.
 from __future__ import annotations
 
 __all__ = ["UserError", "NotFound", "Conflict", "NoStates", "TooLarge", "TooBusy", "Invalid",
-           "Unauthorized",
+           "Unauthorized", "Forbidden",
            "ParamError",
            "ConfigError", "DatasetError", "RecordingError", "CoclusterError", "LayoutError",
            "ModelImportError", "Incompatible"]
@@ -66,6 +66,13 @@ class Unauthorized(UserError):
     """The server wants its token (``serve --token``) and the request lacks it (401)."""
 
     status = 401
+
+
+class Forbidden(UserError):
+    """The request may not touch what it names, e.g. a symbolic link out of the imports folder,
+    or an upload from another site's page (403)."""
+
+    status = 403
 
 
 class ParamError(UserError):

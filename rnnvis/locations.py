@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["checkout", "workspace", "config_dir", "example_configs"]
+__all__ = ["checkout", "workspace", "imports_dir", "config_dir", "example_configs"]
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -29,6 +29,12 @@ def workspace() -> Path:
     """The artifact folder: ``$RNNVIS_HOME``, else ``workspace/`` (see the module docstring)."""
     home = os.environ.get("RNNVIS_HOME")
     return Path(home) if home else _default("workspace")
+
+
+def imports_dir() -> Path:
+    """The files a browser user uploads for an import job: ``imports/`` of the workspace, next
+    to ``models/``."""
+    return workspace() / "imports"
 
 
 def config_dir() -> Path:

@@ -104,11 +104,12 @@ class Model:
                 "std": res.std[ids], "counts": res.counts[ids]}
 
     def cocluster(self, layer: int = 0, state: str = "h", *, k: int | None = None,
-                  top_k: int = DEFAULT_TOP_K, mode: str = "abs", seed: int = 0,
+                  top_k: int = DEFAULT_TOP_K, mode: str | None = None, seed: int = 0,
                   split: str | None = None, stability: bool = False) -> dict:
         """Co-clusters of the top-K words and the units of a layer, as the Memory view shows
         them: ``word_clusters`` and ``unit_clusters`` (pair i goes together), ``links``,
-        ``quality``, ``suggested_k``, ``clouds`` (plain JSON; k None = the suggested k).
+        ``quality``, ``suggested_k``, ``clouds`` (plain JSON; k None = the suggested k; mode None
+        = the task's default, signed for classifiers and abs for language models).
         ``stability`` also computes the bootstrap ARI (several refits)."""
         from .analysis.coclusterview import cocluster_view
 

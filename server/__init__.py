@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask, send_from_directory
 
+from rnnvis.importing.importfiles import MAX_UPLOAD
 from rnnvis.jobs.queue import MAX_QUEUED
 
 _HERE = Path(__file__).resolve().parent
@@ -24,14 +25,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     # PARALLEL_LAYOUTS: lay word clouds out in worker processes (rnnvis.analysis.wordclouds.layout_many)
     # JOBS_MAX_QUEUED: how many jobs may wait (rnnvis.jobs.queue); a further one is a 429.
     # TOKEN: if set, every /api request needs it (server.token)
+    # IMPORTS_MAX_BYTES: the largest file uploaded into the imports folder (server.imports); only
+    # that endpoint takes more than MAX_CONTENT_LENGTH
     app.config.from_mapping(MAX_CONTENT_LENGTH=MAX_BODY, JSON_SORT_KEYS=False, PARALLEL_LAYOUTS=True,
-                            JOBS_MAX_QUEUED=MAX_QUEUED, TOKEN=None)
+                            JOBS_MAX_QUEUED=MAX_QUEUED, TOKEN=None, IMPORTS_MAX_BYTES=MAX_UPLOAD)
     if test_config:
         app.config.update(test_config)
     app.json.sort_keys = False
 
     # these modules declare the endpoints
-    from . import api, configs, errors, jobs, similarity, token, trajectories, units  # noqa: F401
+    from . import (api, configs, errors, imports, jobs, similarity, token,  # noqa: F401
+                   trajectories, units)
     from .endpoints import CONVERTERS, bp
 
     errors.init_app(app)

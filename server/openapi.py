@@ -10,7 +10,8 @@ from .endpoints import ENDPOINTS, obj
 
 __all__ = ["spec"]
 
-_REASONS = {400: "bad parameter or body", 404: "no such model, word, unit, file or evaluation",
+_REASONS = {400: "bad parameter or body", 403: "not allowed (e.g. a link out of the imports folder)",
+            404: "no such model, word, unit, file or evaluation",
             409: "conflicts with what exists", 413: "input too large",
             422: "valid JSON with invalid content", 429: "too busy; try again later"}
 
@@ -33,6 +34,9 @@ def _operation(ep) -> dict:
     if ep.body is not None:
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": ep.body.body_schema()}}}
+    if ep.upload is not None:
+        op["requestBody"] = {"required": True,
+                             "content": {"multipart/form-data": {"schema": ep.upload.schema()}}}
     return op
 
 

@@ -25,9 +25,11 @@ from ..modelling.modeldir import ModelDir, model_dir
 from ..params import MODEL, Param, Params
 from .yamlfile import read_yaml
 
-__all__ = ["import_model", "IMPORT_PARAMS", "FORMATS", "ImportSummary"]
+__all__ = ["import_model", "check_options", "IMPORT_PARAMS", "FORMATS", "STAGES", "ImportSummary"]
 
 FORMATS = ("keras", "onnx", "safetensors", "lstmvis")
+#: an import's stages, in order (``report`` events; LSTMVis states skip converting and measuring)
+STAGES = ("reading", "converting", "measuring", "writing", "done")
 TASKS = ("language_model", "classification")
 _PATH = dict(max_length=4096)
 
@@ -146,6 +148,26 @@ def _check_free(mdir: ModelDir, force: bool) -> None:
                        "replace it")
 
 
+def check_options(kind: str, vocab: str | None = None, mapping: str | None = None,
+                  cell: str | None = None) -> None:
+    """ModelImportError if the options do not fit an import of ``kind`` (checked before any
+    file is read: a mapping is for safetensors, a cell for lstmvis, a vocabulary for the rest)."""
+    if mapping is not None and kind != "safetensors":
+        raise ModelImportError(f"--mapping: only safetensors imports take a mapping, not {kind}")
+    if cell is not None and kind != "lstmvis":
+        raise ModelImportError(f"--cell: only lstmvis imports take a cell (the {kind} file says)")
+    if vocab is None and kind != "lstmvis":
+        raise ModelImportError(f"--vocab: a {kind} import needs the vocabulary (one token per "
+                               "embedding row)")
+
+
+def stage(report, name: str, **fields) -> None:
+    """Tell ``report`` (if any) that the import has reached stage ``name`` (see
+    :data:`STAGES`)."""
+    if report:
+        report({"phase": "import", "stage": name, **fields})
+
+
 def _read(kind: str, path: Path, mapping):
     if kind == "keras":
         from .keras_file import read_keras
@@ -162,31 +184,31 @@ def _read(kind: str, path: Path, mapping):
 
 def import_model(kind: str, path: str, name: str, vocab: str | None = None,
                  data: str | None = None, mapping: str | None = None, task: str | None = None,
-                 cell: str | None = None, force: bool = False, log=print) -> ImportSummary:
+                 cell: str | None = None, force: bool = False, log=print,
+                 report=None) -> ImportSummary:
     """Import ``path`` (of ``kind``) as model ``name``; see :data:`IMPORT_PARAMS`.
 
     Every problem is a :class:`~rnnvis.errors.UserError` naming the file, the layer or
     parameter and what was expected; nothing is written unless the import succeeds.
+    ``report(event)``, if given, hears each stage (``phase`` import, ``stage`` one of
+    :data:`STAGES`; measuring: ``split``, ``step`` and ``steps``; done: ``metrics``).
     """
     values = IMPORT_PARAMS.check(dict(kind=kind, path=path, name=name, vocab=vocab, data=data,
                                       mapping=mapping, task=task, cell=cell, force=force))
     kind, path, name = values["kind"], Path(values["path"]).expanduser(), values["name"]
     mdir = model_dir(name)
     _check_free(mdir, force)
-    if mapping is not None and kind != "safetensors":
-        raise ModelImportError(f"--mapping: only safetensors imports take a mapping, not {kind}")
-    if cell is not None and kind != "lstmvis":
-        raise ModelImportError(f"--cell: only lstmvis imports take a cell (the {kind} file says)")
+    check_options(kind, vocab, mapping, cell)
     start = time.perf_counter()
+    stage(report, "reading", file=path.name)
     if kind == "lstmvis":
         from .states import import_states
 
-        summary = import_states(path, mdir, vocab=vocab, words=data, cell=cell, force=force)
+        summary = import_states(path, mdir, vocab=vocab, words=data, cell=cell, force=force,
+                                report=report)
         summary.seconds = time.perf_counter() - start
+        stage(report, "done", metrics={})
         return summary
-    if vocab is None:
-        raise ModelImportError(f"--vocab: a {kind} import needs the vocabulary (one token per "
-                               "embedding row)")
     from .vocabfile import align, read_tokens
 
     tokens = read_tokens(vocab)
@@ -205,6 +227,7 @@ def import_model(kind: str, path: str, name: str, vocab: str | None = None,
         raise ModelImportError(f"{path}: the last recurrent layer returns "
                                f"{'every step' if net.sequences else 'its last step only'}, which "
                                f"does not fit a {task.replace('_', ' ')}")
+    stage(report, "converting", cell=net.cell, layers=[layer.units for layer in net.layers])
     voc, order = align(tokens)
     net = net.reorder_vocabulary(order, lm)
     cfg = make_config(name, task, net.cell, [layer.units for layer in net.layers],
@@ -218,8 +241,9 @@ def import_model(kind: str, path: str, name: str, vocab: str | None = None,
     meta: dict = {"classes": None, "num_classes": None if lm else net.outputs, "data": None}
     metrics: dict = {}
     if cfg.data.dataset != NO_DATASET:
-        voc, meta, metrics = _measure(cfg, model, voc, meta, net.outputs, log)
+        voc, meta, metrics = _measure(cfg, model, voc, meta, net.outputs, log, report)
     with atomic_dir(mdir.root, replace=force) as tmp:
+        stage(report, "writing")
         out = ModelDir(tmp)
         out.save_config(cfg)
         voc.save(out.vocab_path)
@@ -227,16 +251,24 @@ def import_model(kind: str, path: str, name: str, vocab: str | None = None,
         model.save_weights(out.weights_path)
         out.write_history([])
         out.write_metrics(metrics)
+    stage(report, "done", metrics=metrics)
     return ImportSummary(name, mdir.root, kind, task, cfg.model.cell, list(cfg.model.layers),
                          metrics, time.perf_counter() - start)
 
 
-def _measure(cfg, model, voc, meta, outputs: int, log):
+def _batches(report, split: str):
+    """The evaluator's batch events of ``split`` as measuring-stage events for ``report``."""
+    return lambda event: stage(report, "measuring", split=split, step=event["step"],
+                               steps=event["steps"])
+
+
+def _measure(cfg, model, voc, meta, outputs: int, log, report=None):
     """Counts and metrics on the corpus of ``cfg`` (encoded with ``voc``)."""
     from ..data import Vocabulary, load_dataset
     from ..modelling.training import evaluate
 
     log(f"loading {cfg.data.dataset} to measure {cfg.name} ...")
+    stage(report, "measuring", corpus=cfg.data.dataset)
     corpus = load_dataset(cfg, voc)
     lm = cfg.task == "language_model"
     if not lm:
@@ -253,6 +285,6 @@ def _measure(cfg, model, voc, meta, outputs: int, log):
     meta["data"] = corpus.summary()
     metrics = {}
     for split in ("valid", "test"):
-        res = evaluate(cfg, model, corpus, split)
+        res = evaluate(cfg, model, corpus, split, report=report and _batches(report, split))
         metrics.update({f"{split}_{k}": v for k, v in res.items() if k not in ("tokens", "seconds")})
     return voc, meta, metrics

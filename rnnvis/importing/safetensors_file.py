@@ -65,6 +65,7 @@ def read_mapping(path: str | Path | None) -> dict:
 
 
 def _load(path: Path) -> dict[str, np.ndarray]:
+    import ml_dtypes  # noqa: F401  (gives numpy bfloat16 and float8, so bf16 state dicts load)
     from safetensors import SafetensorError
     from safetensors.numpy import load_file
 

@@ -40,13 +40,14 @@ def _word_ids(src, dict_file: Path):
 
 
 def import_states(path: Path, mdir: ModelDir, vocab=None, words=None, cell=None,
-                  force: bool = False):
-    """Write the states-only model ``mdir`` from an LSTMVis project (see :mod:`.lstmvis`)."""
+                  force: bool = False, report=None):
+    """Write the states-only model ``mdir`` from an LSTMVis project (see :mod:`.lstmvis`);
+    ``report`` hears the writing stage with the rows written (``step`` of ``steps``)."""
     from ..data import Vocabulary
     from ..recording.recorder import Chunk
     from ..recording.responses import ResponseAggregator
     from ..recording.statestore import StoreWriter, fingerprint
-    from .importer import ImportSummary, make_config, origin_record
+    from .importer import ImportSummary, make_config, origin_record, stage
 
     src = read_project(path, words, vocab)
     voc, ids = _word_ids(src, src.dict_file)
@@ -90,6 +91,7 @@ def import_states(path: Path, mdir: ModelDir, vocab=None, words=None, cell=None,
                               layers=layers)
                 writer.write_chunk(chunk)
                 agg.update(chunk.tokens, layers)
+                stage(report, "writing", step=b, steps=n)
             writer.write_responses(agg)
             writer.commit(metrics=json.dumps({"tokens": n}))
         except BaseException:

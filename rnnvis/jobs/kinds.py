@@ -1,18 +1,22 @@
-"""What a job can be: a small registry of kinds (train, evaluate, train-evaluate).
+"""What a job can be: a small registry of kinds (train, evaluate, train-evaluate, import,
+import-evaluate).
 
 Each kind declares its parameters once (a :class:`~rnnvis.params.Params`, reusing the trainer's
-``TRAIN_PARAMS`` and the evaluator's ``EVALUATE_PARAMS``); from them come the API's body, the
-job process's command line and its parsing. ``prepare`` checks a job before it is queued and
-names the model it writes; ``run`` is what the job process does; ``resume`` gives the options
-of a stopped job run again. An import job will be one more entry in :data:`KINDS`.
+``TRAIN_PARAMS``, the evaluator's ``EVALUATE_PARAMS`` and the import command's parameters with
+its files named in the imports folder, ``importfiles.JOB_PARAMS``); from them come the API's
+body, the job process's command line and its parsing. ``prepare`` checks a job before it is
+queued and names the model it writes; ``run`` is what the job process does; ``resume`` gives
+the options of a stopped job run again.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Callable
 
-from ..errors import Conflict, Invalid, NotFound, ParamError
+from ..errors import Conflict, Invalid, NotFound, ParamError, UserError
+from ..importing.importfiles import JOB_PARAMS as IMPORT_JOB_PARAMS
 from ..modelling.manager import TRAIN_PARAMS
 from ..params import CONFIG_FILE_PATTERN, CONFIG_FILE_TEXT, MODEL, Param, Params
 from ..recording.evaluation import EVALUATE_PARAMS
@@ -144,6 +148,75 @@ def _train_evaluate(options: dict, log, report) -> None:
     _evaluate(name, options, log, report)
 
 
+# ------------------------------------------------------------------ import (then evaluate)
+
+def _prepare_import(options: dict) -> str:
+    """Every file found inside the imports folder, the options fit the format, and the name is
+    free (or ``force``)."""
+    from ..importing.importer import check_options
+    from ..importing.importfiles import resolve_options
+    from ..modelling.modeldir import model_dir
+
+    resolve_options(options)
+    check_options(options["kind"], options["vocab"], options["mapping"], options["cell"])
+    name = options["name"]
+    mdir = model_dir(name)
+    if mdir.exists() and not options["force"]:
+        raise Conflict(f"model {name!r} already exists ({mdir.status()}); import with force to "
+                       "replace it, or choose another name", model=name, status=mdir.status())
+    return name
+
+
+def _prepare_import_evaluate(options: dict) -> str:
+    if options["kind"] == "lstmvis":
+        raise ParamError("kind: LSTMVis states are imported as their evaluation already; use an "
+                         "import job", param="kind")
+    if options["data"] is None:
+        raise ParamError("data: evaluating an import needs its corpus (a dataset, a config or "
+                         "text files); without one, use an import job", param="data")
+    return _prepare_import(options)
+
+
+def _import(options: dict, log, report) -> str:
+    """Import the job's files; return the model's name."""
+    from ..importing import import_model
+    from ..importing.importfiles import resolve_options
+    from ..locations import imports_dir
+    from ..modelling.manager import format_metrics
+
+    try:
+        s = import_model(**resolve_options(options), log=log, report=report)
+    except UserError as exc:
+        # the job's files are named by the imports folder's names: say them so
+        exc.args = (str(exc).replace(f"{imports_dir()}{os.sep}", ""),)
+        raise
+    log(f"{s.name}: imported a {s.cell} {s.task.replace('_', ' ')} "
+        f"({'+'.join(map(str, s.layers))} units) from {s.kind} in {s.seconds:.1f} s")
+    if s.metrics:
+        log(format_metrics(s.metrics))
+    return s.name
+
+
+def _import_evaluate(options: dict, log, report) -> None:
+    _evaluate(_import(options, log, report), options, log, report)
+
+
+def _resume_import(options: dict, model: str) -> dict:
+    """A stopped import starts over. If it had written the model (an import-evaluate stopped
+    while evaluating), the model is imported again from the same file."""
+    from ..importing.importfiles import resolve
+    from ..modelling.modeldir import model_dir
+
+    mdir = model_dir(model)
+    if mdir.exists() and not options["force"]:
+        origin = mdir.config().origin
+        if origin is None or origin.file != str(resolve(options["path"], "path")):
+            raise Conflict(f"model {model!r} exists and was not imported from "
+                           f"{options['path']}; start a new job with force", model=model)
+        return {**options, "force": True}
+    return options
+
+
 #: every kind of job, by name
 KINDS: dict[str, JobKind] = {k.name: k for k in (
     JobKind("train", "train a model from a config of the config folder",
@@ -154,6 +227,11 @@ KINDS: dict[str, JobKind] = {k.name: k for k in (
     JobKind("train-evaluate", "train a model from a config, then evaluate it",
             Params(CONFIG) + TRAIN_PARAMS + EVALUATE_PARAMS, _prepare_train, _train_evaluate,
             _resume_train),
+    JobKind("import", "import a model (or LSTMVis states) from files of the imports folder",
+            IMPORT_JOB_PARAMS, _prepare_import, _import, _resume_import),
+    JobKind("import-evaluate", "import a model from files of the imports folder, then evaluate it",
+            IMPORT_JOB_PARAMS + EVALUATE_PARAMS, _prepare_import_evaluate, _import_evaluate,
+            _resume_import),
 )}
 
 

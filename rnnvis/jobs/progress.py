@@ -8,6 +8,10 @@ far in this phase) with ``perplexity`` (language models) or ``accuracy`` (classi
 ``tokens_per_s``, ``fraction`` done and ``eta`` in seconds (None until it can be estimated) of
 the stage (training, with its validation and test phases; or recording), ``elapsed``, and
 ``last_epoch`` (the latest finished epoch's train and valid figures).
+
+An import reports ``phase`` import with its ``stage`` (reading, converting, measuring, writing,
+done; ``rnnvis.importing.importer.STAGES``), ``split``, ``step`` and ``steps`` while measuring
+(or rows while writing LSTMVis states), and from the end on its final ``metrics``.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import json
 import math
 import time
+
+from ..importing.importer import STAGES
 
 __all__ = ["Reporter", "PREFIX", "parse"]
 
@@ -62,6 +68,8 @@ class Reporter:
         self._x = 0.0             # where the last training batch is, in epochs
         self._rate_start = {}   # phase -> (clock, work done) when this process first saw it
         self._trained = None    # (clock, fraction, eta) of the last training batch
+        self._stage = None      # the import's stage
+        self.metrics = None     # an import's final metrics
 
     def __call__(self, event: dict) -> None:
         now = self.clock()
@@ -73,13 +81,39 @@ class Reporter:
             self.valid.append([event["epoch"], event["valid_loss"]])
             self.flush()
             return
+        if phase == "import":
+            self.progress = self._import_record(event, now)
+            if event["stage"] != self._stage or now - self.last_sent >= self.interval:
+                self.flush()
+            self.phase, self._stage = phase, event["stage"]
+            return
         if phase == "train":
             self._losses.append(event["loss"])
             self._x = event["epoch"] - 1 + event["step"] / max(event["steps"], 1)
         self.progress = self._record(event, now)
+        if self.metrics is not None:
+            self.progress["metrics"] = self.metrics
         if phase != self.phase or now - self.last_sent >= self.interval:
             self.flush()
         self.phase = phase
+
+    def _import_record(self, event: dict, now: float) -> dict:
+        """An import's stage; ``fraction``: the stages done, and the part of this one that is
+        (measuring: valid then test, by batch; writing LSTMVis states: by row)."""
+        stage = event["stage"]
+        out = {"phase": "import", "stage": stage, "elapsed": now - self.start, "eta": None}
+        out.update({k: event[k] for k in ("file", "corpus", "split", "step", "steps") if k in event})
+        part = 0.0
+        if event.get("steps"):
+            part = event["step"] / event["steps"]
+            if event.get("split") in ("valid", "test"):
+                part = (part + (event["split"] == "test")) / 2
+        out["fraction"] = min(1.0, (STAGES.index(stage) + part) / (len(STAGES) - 1))
+        if stage == "done":
+            self.metrics = event.get("metrics") or {}
+        if self.metrics is not None:
+            out["metrics"] = self.metrics
+        return out
 
     def _record(self, event: dict, now: float) -> dict:
         phase = event["phase"]

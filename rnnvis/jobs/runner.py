@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import leftovers
 from ..errors import UserError
 from ..modelling.modeldir import model_dir
 from .kinds import KINDS
@@ -108,12 +110,16 @@ def _wait_gone(pid: int, timeout: float) -> bool:
 
 def _remove_temp_files(store: JobStore, model: str) -> None:
     """Delete the temporary files a killed job left in its model folder (``.tmp-*``: nothing
-    reads them, the finished files are renamed into place whole)."""
+    reads them, the finished files are renamed into place whole), and the temporary folder
+    of an import killed while writing the model folder (``models/.tmp-NAME-*``)."""
     mdir = model_dir(model, home=store.home)
     for folder in (mdir.root, mdir.checkpoints, mdir.evaluations):
         if folder.is_dir():
             for tmp in folder.glob(".tmp-*"):
                 tmp.unlink(missing_ok=True)
+    for tmp in leftovers(mdir.root):
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _recover(store: JobStore, grace: float = GRACE) -> list[Job]:

@@ -30,7 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--job", type=int, required=True, help="the job's number (for the log)")
     p.add_argument("--parent", type=int, required=True, help="stop when this process is gone")
     p.add_argument("--nice", type=int, default=0, help="lower the process's priority by N")
-    sub = p.add_subparsers(dest="kind", required=True, metavar="KIND")
+    # dest job_kind: an import job has an option called kind (its format)
+    sub = p.add_subparsers(dest="job_kind", required=True, metavar="KIND")
     for kind in KINDS.values():
         kind.params.add_arguments(sub.add_parser(kind.name, help=kind.help))
     return p
@@ -63,7 +64,7 @@ def main(argv=None) -> int:
     _watch_parent(args.parent)
     if args.nice:
         os.nice(args.nice)
-    kind = KINDS[args.kind]
+    kind = KINDS[args.job_kind]
     options = kind.params.from_namespace(args)
     log = lambda *parts: _write(" ".join(map(str, parts)) + "\n")  # noqa: E731
     log(f"job {args.job}: {kind.name} {' '.join(kind.params.to_argv(options))} "

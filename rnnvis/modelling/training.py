@@ -231,10 +231,11 @@ def _run_cls(steps: _Steps, split, batch_size, train, desc, progress, rng=None, 
 
 
 def evaluate(cfg: ModelConfig, model: keras.Model, corpus, split: str, progress: bool = False,
-             max_steps: int | None = None) -> dict:
-    """Loss and perplexity (language model) or accuracy (classifier) on one split."""
+             max_steps: int | None = None, report=None) -> dict:
+    """Loss and perplexity (language model) or accuracy (classifier) on one split;
+    ``report(event)`` hears every batch (``step``, ``steps``, ``mean_loss``...) as in training."""
     steps = _Steps(cfg, model, None)
-    return _evaluate(steps, corpus, split, progress, max_steps)
+    return _evaluate(steps, corpus, split, progress, max_steps, report)
 
 
 def _evaluate(steps: _Steps, corpus, split, progress, max_steps=None, report=None):

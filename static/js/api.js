@@ -29,7 +29,9 @@ const enc = encodeURIComponent;
 async function request(method, path, body) {
   const url = BASE + path;
   const init = { method, headers: { Accept: "application/json" } };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    init.body = body;   // multipart: the browser sets the content type and its boundary
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -176,7 +178,17 @@ export const getSaturation = (name, params) => cachedGet(`/models/${enc(name)}/s
 export const getJobs = () => request("GET", "/jobs");
 /** One job with the last `lines` lines of its log. */
 export const getJob = (id, lines) => request("GET", `/jobs/${enc(id)}${query({ lines })}`);
-/** Queue a job of `kind` (train, evaluate, train-evaluate) with its options. */
+/** Queue a job of `kind` (train, evaluate, train-evaluate, import, import-evaluate) with its options. */
 export const startJob = (kind, options) => request("POST", `/jobs/${enc(kind)}`, options);
 export const cancelJob = (id) => request("POST", `/jobs/${enc(id)}/cancel`);
 export const resumeJob = (id) => request("POST", `/jobs/${enc(id)}/resume`);
+
+/** The imports folder: {files: [{name, size, kind, fits}], max_bytes, extensions, datasets}. */
+export const getImportFiles = () => request("GET", "/imports");
+/** Upload a File into the imports folder (under its own name); `overwrite` replaces one of that name. */
+export function uploadImportFile(file, { overwrite = false } = {}) {
+  const form = new FormData();
+  form.append("file", file);
+  return request("POST", `/imports${query({ overwrite: overwrite || null })}`, form);
+}
+export const deleteImportFile = (name) => request("DELETE", `/imports/${enc(name)}`);

@@ -11,6 +11,7 @@ import { createTrajectoryView } from "./views/trajectoryView.js";
 import { createConfigView } from "./views/configView.js";
 import { createUnitsView } from "./views/unitsView.js";
 import { createJobsPanel } from "./views/jobsPanel.js";
+import { createImportDialog } from "./views/importDialog.js";
 import { isActive } from "./data/jobs.js";
 import { renderNoModels, showError } from "./views/status.js";
 import { defaultModel, findModel } from "./views/common.js";
@@ -123,6 +124,7 @@ async function boot() {
       : "");
   }
   app.onJobs = (jobs) => { jobsSeen = jobs; renderTraining(); };
+  app.imports = createImportDialog(app);
   app.jobs = createJobsPanel(app, d3.select("#jobs-toggle"), d3.select("#jobs-panel"));
 
   viewState.on(`${VIEW_STATE.CHANGE}.main`, (state, keys) => {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -95,3 +96,39 @@ def onnx_lm(kind: str, vocab: int, embed: int, units: list[int], seed: int = 0,
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     onnx.checker.check_model(model)
     return model
+
+
+def keras_lm(path, vocab: int = len(SOURCE_WORDS), units=(8,), cell: str = "lstm", seed: int = 0,
+             bidirectional: bool = False):
+    """A small Keras language model (Embedding -> stacked cells -> Dense over the vocabulary),
+    saved as ``path``; a Bidirectional first layer if asked (which rnnvis refuses)."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    cls = {"rnn": keras.layers.SimpleRNN, "lstm": keras.layers.LSTM, "gru": keras.layers.GRU}[cell]
+    layers = [cls(u, return_sequences=True) for u in units]
+    if bidirectional:
+        layers[0] = keras.layers.Bidirectional(layers[0], name="bi")
+    model = keras.Sequential([keras.Input((None,), dtype="int32"), keras.layers.Embedding(vocab, 6),
+                              *layers, keras.layers.Dense(vocab)])
+    model.save(path)
+    return path
+
+
+def corpus_text(path, lines: int = 200, seed: int = 0):
+    """A text corpus of the fixture vocabulary's words (a language model's --data)."""
+    words = [w for w in SOURCE_WORDS if not w.startswith("<")]
+    rng = np.random.default_rng(seed)
+    path.write_text("\n".join(" ".join(rng.choice(words, rng.integers(3, 9))) for _ in range(lines)) + "\n")
+    return path
+
+
+def multipart(data: bytes, name: str) -> dict:
+    """A test client's keywords to upload ``data`` as the file ``name`` (``POST /api/imports``),
+    the body encoded in memory: the test client would spool a large one to a temporary file,
+    left open when the server refuses the upload unread."""
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    boundary, body = encode_multipart({"file": FileStorage(io.BytesIO(data), name)})
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}

@@ -178,3 +178,26 @@ def test_onnx_gru_linear_before_reset(lbr, tmp_path):
         assert_close(rec.layers[l]["h"], y, f"layer {l} h")
     probs = softmax(logits[0].astype(np.float64))
     assert_close(rec.next_prob[:-1], probs[np.arange(len(tokens) - 1), tokens[1:]], "next-token probability")
+
+
+@pytest.mark.parametrize("dtype", ["bfloat16", "float16"])
+def test_half_precision_state_dicts_import_as_their_float32_values(tmp_path, dtype):
+    """A state dict saved in bfloat16 or float16 gives the model of the same values in float32
+    (whose import is checked against PyTorch above), not a load error."""
+    import ml_dtypes
+    from safetensors.numpy import load_file, save_file
+
+    half_type = ml_dtypes.bfloat16 if dtype == "bfloat16" else np.float16
+    half = {k: v.astype(half_type) for k, v in load_file(str(fixture("lstm", 2, "lm", "safetensors"))).items()}
+    save_file(half, str(tmp_path / "half.safetensors"))
+    save_file({k: v.astype(np.float32) for k, v in half.items()}, str(tmp_path / "wide.safetensors"))
+    a = imported("safetensors", tmp_path / "half.safetensors", name="half")
+    b = imported("safetensors", tmp_path / "wide.safetensors", name="wide")
+    for wa, wb in zip(a.model.get_weights(), b.model.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    exp = np.load(fixture("lstm", 2, "lm", "npz"))
+    ids = to_ids(a, exp["tokens"])
+    ra, rb = record_lm(a, ids), record_lm(b, ids)
+    np.testing.assert_array_equal(ra.layers[1]["h"], rb.layers[1]["h"])
+    # the weights really were rounded: the states move off the float32 model's
+    assert np.abs(ra.layers[1]["h"] - exp["h1"]).max() > 1e-5

@@ -20,7 +20,8 @@ def live_runner(store):
 
 def test_list_cancel_and_log(configs, store, live_runner, capsys):
     assert main(["jobs"]) == 0
-    assert "no jobs; start one from the Configs view" in capsys.readouterr().out
+    assert "no jobs; start one from the Configs view of `python manage.py serve`, or import a model" \
+        in capsys.readouterr().out
     first = queue.submit("train-evaluate", {"config": "tiny.yaml", "max_steps": 2})
     second = queue.submit("train", {"config": "other.yaml"})
     store.claim()
@@ -62,3 +63,23 @@ def test_without_a_runner(configs, store, capsys):
     assert out[3].split()[:4] == [str(job["id"]), "train", "tiny", "interrupted"]
     assert "the server stopped while this job ran" in out[3]
     assert out[-1] == "no runner: queued jobs start when `python manage.py serve` runs"
+
+
+def test_import_jobs_are_listed_with_their_stage(store, live_runner, capsys):
+    from rnnvis.importing.importfiles import imports_dir
+
+    imports_dir().mkdir(parents=True)
+    for name in ("lm.keras", "vocab.txt"):
+        (imports_dir() / name).write_bytes(b"x")
+    job = queue.submit("import-evaluate", {"kind": "keras", "path": "lm.keras", "name": "mine",
+                                           "vocab": "vocab.txt", "data": "ptb"})
+    store.claim()
+    store.report(job["id"], {"phase": "import", "stage": "measuring", "split": "valid", "step": 3,
+                             "steps": 10, "fraction": 0.56, "eta": None})
+    assert main(["jobs"]) == 0
+    row = capsys.readouterr().out.splitlines()[2].split()
+    assert row[:7] == ["1", "import-evaluate", "mine", "running", "import:", "measuring", "56%"]
+    store.finish(job["id"], "failed", exit_code=2, error="vocab.txt: 1 tokens, but the embedding has 16 rows")
+    assert main(["jobs"]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split()[3:] == [
+        "failed", "56%", "0", "s", "vocab.txt:", "1", "tokens,", "but", "the", "embedding", "has", "16", "rows"]

@@ -47,7 +47,8 @@ def test_a_job_is_queued_with_its_checked_options(configs, store):
     ("train-evaluate", {"config": "tiny.yaml", "dtype": "int8"}, ParamError,
      "dtype: got 'int8'; expected one of: float16, float32"),
     ("trian", {"config": "tiny.yaml"}, ParamError,
-     "kind: got 'trian'; expected one of: train, evaluate, train-evaluate (did you mean 'train'?)"),
+     "kind: got 'trian'; expected one of: train, evaluate, train-evaluate, import, import-evaluate "
+     "(did you mean 'train'?)"),
     ("evaluate", {"name": "ghost"}, NotFound, "unknown model 'ghost'"),
     ("evaluate", {"name": "a/b"}, ParamError, "name: got 'a/b'; expected 1-64 letters"),
 ])

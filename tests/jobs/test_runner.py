@@ -82,10 +82,10 @@ def test_jobs_run_in_queue_order_one_at_a_time(store):
 
 
 def test_a_job_that_cannot_start_fails_and_the_queue_goes_on(store):
-    future = store.add("import", "m1", {}, max_queued=20)       # a kind of a later version
+    future = store.add("distill", "m1", {}, max_queued=20)      # a kind of a later version
     after = add(store, "m2", QUICK)
     runner = ScriptRunner(store, poll=0.02)
-    runner.argv = lambda job: Runner.argv(runner, job) if job.kind == "import" else \
+    runner.argv = lambda job: Runner.argv(runner, job) if job.kind == "distill" else \
         ScriptRunner.argv(runner, job)
     assert runner.start()
     try:
@@ -94,9 +94,9 @@ def test_a_job_that_cannot_start_fails_and_the_queue_goes_on(store):
         runner.stop()
     failed = store.get(future.id)
     assert (failed.status, failed.error) == (
-        "failed", "cannot start the job process: this version of rnnvis has no 'import' jobs")
+        "failed", "cannot start the job process: this version of rnnvis has no 'distill' jobs")
     assert store.get(after.id).status == "done"
-    assert queue.describe(failed)["command"] == "import"   # listed as it is, not run
+    assert queue.describe(failed)["command"] == "distill"  # listed as it is, not run
 
 
 def test_cancel_while_running_sigterm_then_sigkill_after_the_grace_period(store):

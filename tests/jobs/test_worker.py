@@ -11,6 +11,11 @@ from rnnvis.jobs.worker import build_parser
     ("train", {"config": "a.yaml", "resume": True, "max_steps": 4}),
     ("evaluate", {"name": "m-1", "split": "valid", "max_tokens": 1000, "dtype": "float32"}),
     ("train-evaluate", {"config": "b.yml", "force": True, "epochs": 2, "split": "test"}),
+    ("import", {"kind": "lstmvis", "path": "states.h5", "name": "s", "vocab": "words.dict",
+                "data": "words.h5", "cell": "gru"}),
+    ("import-evaluate", {"kind": "keras", "path": "lm.keras", "name": "lm", "vocab": "v.txt",
+                         "data": "a.txt,b.txt,c.txt", "task": "language_model", "force": True,
+                         "max_tokens": 500}),
 ])
 def test_the_command_line_round_trips_through_the_worker(name, options):
     kind = KINDS[name]
@@ -18,7 +23,7 @@ def test_the_command_line_round_trips_through_the_worker(name, options):
     argv = ["--job", "7", "--parent", "1", "--nice", "10", *kind.argv(checked)]
     assert all(isinstance(a, str) for a in argv) and argv[6] == name
     args = build_parser().parse_args(argv)
-    assert (args.job, args.parent, args.nice, args.kind) == (7, 1, 10, name)
+    assert (args.job, args.parent, args.nice, args.job_kind) == (7, 1, 10, name)
     assert kind.params.from_namespace(args) == checked
 
 

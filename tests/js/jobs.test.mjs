@@ -76,3 +76,18 @@ test("request options keep the kind's declared parameters and leave empty ones t
   assert.deepEqual(out, { config: "x.yaml", resume: true, epochs: 3 });
   assert.deepEqual(jobOptions(specs.jobs.train, { config: "x.yaml", split: "test" }), { config: "x.yaml" });
 });
+
+test("an import's stages read as one line, with its metrics once measured", () => {
+  const at = (stage, extra = {}) => progressText({ phase: "import", stage, fraction: 0.5, eta: null, ...extra });
+  assert.equal(at("reading", { file: "lm.keras" }), "reading lm.keras");
+  assert.equal(at("converting"), "converting to Keras cells");
+  assert.equal(at("measuring", { corpus: "ptb" }), "loading the corpus (ptb)");
+  assert.equal(at("measuring", { split: "valid", step: 3, steps: 12 }), "measuring valid · batch 3/12");
+  assert.equal(at("writing"), "writing the model");
+  assert.equal(at("writing", { step: 4096, steps: 60000 }), "writing the states · 4,096/60,000 rows");
+  assert.equal(at("done", { metrics: { valid_perplexity: 130.04, test_perplexity: 121.96 } }), "imported · test ppl 122.0");
+  assert.equal(at("done", { metrics: {} }), "imported");
+  // import, then evaluate: the recording's progress keeps the import's metrics
+  assert.equal(progressText({ phase: "evaluate", split: "test", tokens: 10, total_tokens: 20, tokens_per_s: 5,
+    metrics: { test_accuracy: 0.875 } }), "recording test · 10/20 tokens · 5 tok/s · test acc 87.5%");
+});

@@ -69,6 +69,9 @@ def test_cocluster_is_the_memory_views_answer_in_plain_json(use_home):
     assert clustered <= set(lm.responses(1)["words"])
     assert sorted(u for cluster in view["unit_clusters"] for u in cluster) == list(range(5))
     assert lm.cocluster(layer=1, k=2, top_k=10, mode="signed", stability=True)["quality"]["bootstrap_ari"] is not None
+    # without a mode, the task's default: the sign kept for a classifier, |s| for a language model
+    assert lm.cocluster(layer=1, k=2, top_k=10)["mode"] == "abs"
+    assert rnnvis.load("cls").cocluster(k=2, top_k=10)["mode"] == "signed"
 
 
 def test_states_match_the_reference_forward_pass(use_home):

@@ -43,7 +43,7 @@ def test_start_list_and_read_a_job(client):
     assert cancelled["status"] == "cancelled"
     # the page builds its job controls from the declared parameters of each kind
     specs = client.get("/api/analyses").get_json()["jobs"]
-    assert set(specs) == {"train", "evaluate", "train-evaluate"}
+    assert set(specs) == {"train", "evaluate", "train-evaluate", "import", "import-evaluate"}
     assert specs["train"]["epochs"]["min"] == 1 and specs["train-evaluate"]["split"]["choices"] == [
         "train", "valid", "test"]
     assert specs["train"]["config"]["pattern"]
@@ -61,7 +61,7 @@ def test_start_list_and_read_a_job(client):
     ("/api/jobs/train", {}, 400, "config: missing"),
     ("/api/jobs/evaluate", {"name": "ghost"}, 404, "unknown model 'ghost'"),
     ("/api/jobs/evaluate", {"name": "ghost", "split": "dev"}, 400, "split: got 'dev'"),
-    ("/api/jobs/import", {"config": "good.yaml"}, 404, "no such endpoint; see /api/openapi.json"),
+    ("/api/jobs/distill", {"config": "good.yaml"}, 404, "no such endpoint; see /api/openapi.json"),
 ])
 def test_bad_job_requests_are_refused_and_nothing_is_queued(client, path, body, status, message):
     body = _error(client.post(path, json=body), status, message)

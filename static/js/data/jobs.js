@@ -1,7 +1,9 @@
-// Jobs in the page (pure): labels, progress text, ETA, which jobs just finished, which model to
-// compare a new one with, how often to poll, and a job's request options from its declared specs.
+// Jobs in the page (pure): labels, progress text (training, evaluation, import stages), ETA, which
+// jobs just finished, which model to compare a new one with, how often to poll, and a job's
+// request options from its declared specs.
 
 import { formatNumber } from "./scales.js";
+import { headlineMetric } from "./format.js";
 
 /** Statuses of a job that has not ended. */
 export const ACTIVE = Object.freeze(["queued", "running"]);
@@ -39,12 +41,30 @@ export function jobFraction(job) {
   return Number.isFinite(f) ? Math.min(1, Math.max(0, f)) : 0;
 }
 
-/** One line of progress: "epoch 2/5 · step 30/120 · loss 3.21 · ppl 24.8 · 1,234 tok/s". */
+const count = (n) => Number(n).toLocaleString("en");
+
+/** What an import is doing: "reading lm.keras", "measuring valid · batch 3/12", "imported". */
+function importStage(p) {
+  switch (p.stage) {
+    case "reading": return `reading ${p.file ?? "the files"}`;
+    case "converting": return "converting to Keras cells";
+    case "measuring": return p.split ? `measuring ${p.split} · batch ${p.step}/${p.steps}`
+      : `loading the corpus${p.corpus ? ` (${p.corpus})` : ""}`;
+    case "writing": return p.steps ? `writing the states · ${count(p.step)}/${count(p.steps)} rows` : "writing the model";
+    case "done": return "imported";
+    default: return p.stage ?? "importing";
+  }
+}
+
+/** One line of progress: "epoch 2/5 · step 30/120 · loss 3.21 · ppl 24.8 · 1,234 tok/s"; an
+ *  import's stage, and its metrics once measured ("imported · test ppl 120.3"). */
 export function progressText(p) {
   if (!p) return "";
   const parts = [];
-  if (p.phase === "evaluate") {
-    parts.push(`recording ${p.split}`, `${p.tokens.toLocaleString("en")}/${p.total_tokens.toLocaleString("en")} tokens`);
+  if (p.phase === "import") {
+    parts.push(importStage(p));
+  } else if (p.phase === "evaluate") {
+    parts.push(`recording ${p.split}`, `${count(p.tokens)}/${count(p.total_tokens)} tokens`);
   } else {
     parts.push(p.phase === "train" ? `epoch ${p.epoch}/${p.epochs}` : `${p.phase === "valid" ? "validating" : "testing"} after epoch ${p.epoch}`);
     parts.push(`step ${p.step}/${p.steps}`);
@@ -53,7 +73,8 @@ export function progressText(p) {
     if (Number.isFinite(p.accuracy)) parts.push(`acc ${(100 * p.accuracy).toFixed(1)}%`);
   }
   if (Number.isFinite(p.tokens_per_s)) parts.push(`${Math.round(p.tokens_per_s).toLocaleString("en")} tok/s`);
-  return parts.join(" · ");
+  if (p.metrics) parts.push(headlineMetric({ metrics: p.metrics }));
+  return parts.filter(Boolean).join(" · ");
 }
 
 /** "ETA 1:05" for a running job whose progress has an estimate, else "". */

@@ -176,6 +176,25 @@ export function debounce(fn, ms) {
 }
 
 /**
+ * The frame every chart view shares: `root` becomes `view view-NAME` with a left sidebar and a
+ * canvas whose header starts with the title row. `group(text)` adds a titled group of controls
+ * to the sidebar and returns it.
+ */
+export function viewFrame(root, name) {
+  root.attr("class", `view view-${name}`);
+  const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
+  const canvas = root.append("section").attr("class", "canvas");
+  const head = canvas.append("header").attr("class", "canvas-head");
+  const titleRow = head.append("div").attr("class", "title-row");
+  const title = titleRow.append("h1").attr("class", "view-title");
+  const group = (text) => {
+    sidebar.append("h2").attr("class", "sidebar-title").text(text);
+    return sidebar.append("div").attr("class", "controls");
+  };
+  return { sidebar, group, canvas, head, titleRow, title };
+}
+
+/**
  * The `{update, destroy}` handle of a view that redraws on window resize (debounced by `wait`
  * ms): `destroy` runs `onDestroy` (e.g. to drop answers still in flight), stops listening and
  * empties `root`.

@@ -6,7 +6,7 @@ import { createDetailPanel } from "./detailPanel.js";
 import { createSimilarityPanel } from "./similarityPanel.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, clear } from "./status.js";
-import { findModel, validLayer, validKind, clusterParams, clusterSpecs, displaySpecs, renderLegend, modelOption, layerOptions, viewHandle } from "./common.js";
+import { findModel, validLayer, validKind, clusterParams, clusterSpecs, displaySpecs, renderLegend, modelOption, layerOptions, viewHandle, viewFrame } from "./common.js";
 import { selectionHandlers, unitCards, wordSide } from "./mainView.js";
 import { clipLimit } from "../data/scales.js";
 import { formatQuality, modelShape, kindLabel } from "../data/format.js";
@@ -28,21 +28,14 @@ export function resolveSides(app, state) {
 export function createCompareView(root, app) {
   const viewState = app.viewState;
   const sel = selectionHandlers(app);
-  root.attr("class", "view view-compare");
-  const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Left (mirrored)");
-  const leftControls = sidebar.append("div").attr("class", "controls");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Right");
-  const rightControls = sidebar.append("div").attr("class", "controls");
+  const { sidebar, group, canvas, head, title } = viewFrame(root, "compare");
+  const leftControls = group("Left (mirrored)");
+  const rightControls = group("Right");
   const presets = sidebar.append("div").attr("class", "presets");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Both sides");
-  const sharedControls = sidebar.append("div").attr("class", "controls");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Display");
-  const displayControls = sidebar.append("div").attr("class", "controls");
+  const sharedControls = group("Both sides");
+  const displayControls = group("Display");
 
-  const canvas = root.append("section").attr("class", "canvas");
-  const head = canvas.append("header").attr("class", "canvas-head");
-  head.append("div").attr("class", "title-row").append("h1").attr("class", "view-title").text("Comparison");
+  title.text("Comparison");
   const legend = head.append("div").attr("class", "legend-row");
   const matchStatus = head.append("div").attr("class", "hover-status muted");
   const similarity = createSimilarityPanel(canvas.append("div"), app);   // CKA heatmap, unit matching

@@ -2,7 +2,7 @@
 // shown at their line), save only valid YAML. Unsaved edits are kept per file (sessionStorage),
 // so switching files or views, or reloading, does not lose them. Train queues the saved config
 // as a job (train, or train then evaluate); a model that exists is trained again only after the
-// user chooses to resume it or to start from scratch.
+// user chooses to resume it or to start from scratch. "Import a model" opens the import form.
 
 import * as api from "../api.js";
 import { showError, setLoading, clear } from "./status.js";
@@ -43,6 +43,12 @@ export function createConfigView(root, app) {
     "<b>Train</b> queues the saved config as a job: watch it under <b>Jobs</b> (top right). " +
     "From a terminal: <code>python manage.py train config/NAME.yaml</code>, then " +
     "<code>python manage.py evaluate NAME</code>.");
+  const importBox = sidebar.append("div").attr("class", "import-box");
+  importBox.append("h2").attr("class", "sidebar-title").text("Bring your own model");
+  importBox.append("button").attr("type", "button").attr("class", "button import-open").text("Import a model…")
+    .on("click", () => app.imports.open());
+  importBox.append("p").attr("class", "note").text(
+    "Keras, ONNX or PyTorch safetensors, with its vocabulary; or LSTMVis states. A config's data: section can be its corpus.");
 
   const canvas = root.append("section").attr("class", "canvas");
   const toolbar = canvas.append("div").attr("class", "config-toolbar");

@@ -1,7 +1,8 @@
 // The Jobs panel, reachable from every view (the Jobs button in the top bar; `jobs=1` in the URL):
 // the queue, with a progress bar, ETA, live loss curve and log tail for the running job (or the
-// one clicked), Cancel and Resume; a finished model opens in Memory or in Compare. The panel polls
-// the server at most once a second, and when a job finishes it asks the page to reload its models.
+// one clicked), Cancel and Resume; a finished model opens in Memory or in Compare; "Import a
+// model" opens the import form. The panel polls the server at most once a second, and when a job
+// finishes it asks the page to reload its models.
 
 import d3 from "../../vendor/d3.js";
 import * as api from "../api.js";
@@ -24,6 +25,9 @@ export function createJobsPanel(app, button, panel) {
   const head = panel.append("div").attr("class", "jobs-head");
   head.append("h2").text("Jobs");
   const runnerNote = head.append("span").attr("class", "muted jobs-runner");
+  head.append("button").attr("type", "button").attr("class", "button import-open").text("Import a model…")
+    .attr("title", "upload a Keras, ONNX or safetensors model (or LSTMVis states) and import it as a job")
+    .on("click", () => app.imports.open());
   head.append("button").attr("type", "button").attr("class", "link-button jobs-close")
     .attr("aria-label", "close the jobs panel").text("×")
     .on("click", () => viewState.set({ jobs: false }));
@@ -154,7 +158,7 @@ export function createJobsPanel(app, button, panel) {
     if (!open) return;
     const shown = focused();
     list.selectAll("p.empty").data(jobs.length ? [] : [0]).join("p").attr("class", "note empty")
-      .text("No jobs yet. Train a config from the Configs view.");
+      .text("No jobs yet. Train a config from the Configs view, or import a model.");
     list.selectAll("div.job-card").data(jobs, (j) => j.id).join("div")
       .each(function (job) { card(d3.select(this), job, shown !== null && job.id === shown.id); });
   }

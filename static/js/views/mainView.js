@@ -6,7 +6,7 @@ import { createDetailPanel } from "./detailPanel.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, clear } from "./status.js";
 import { exportButtons } from "./exporter.js";
-import { findModel, validLayer, clusterParams, clusterSpecs, displaySpecs, renderQuality, renderLegend, viewHandle } from "./common.js";
+import { findModel, validLayer, clusterParams, clusterSpecs, displaySpecs, renderQuality, renderLegend, viewHandle, viewFrame } from "./common.js";
 import { toggleLimited } from "../data/options.js";
 import { unitKey, MAX_WORDS, MAX_UNITS } from "../data/urlstate.js";
 import { clipLimit } from "../data/scales.js";
@@ -48,17 +48,10 @@ export function selectionHandlers(app) {
 export function createMainView(root, app) {
   const viewState = app.viewState;
   const sel = selectionHandlers(app);
-  root.attr("class", "view view-main");
-  const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Co-clusters");
-  const modelControls = sidebar.append("div").attr("class", "controls");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Display");
-  const displayControls = sidebar.append("div").attr("class", "controls");
+  const { group, canvas, head, titleRow, title } = viewFrame(root, "main");
+  const modelControls = group("Co-clusters");
+  const displayControls = group("Display");
 
-  const canvas = root.append("section").attr("class", "canvas");
-  const head = canvas.append("header").attr("class", "canvas-head");
-  const titleRow = head.append("div").attr("class", "title-row");
-  const title = titleRow.append("h1").attr("class", "view-title");
   const actions = titleRow.append("div").attr("class", "actions");
   const quality = head.append("div").attr("class", "quality");
   const legend = head.append("div").attr("class", "legend-row");

@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import { CHART } from "../events.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, appendError, clear, note } from "./status.js";
-import { findModel, validLayer, clusterParams, clusterSpecs, viewHandle } from "./common.js";
+import { findModel, validLayer, clusterParams, clusterSpecs, viewHandle, viewFrame } from "./common.js";
 import { tokenGlyphs, responseProfile } from "../charts/index.js";
 import { glyphValues, tokenResponse, isUpdateKind } from "../data/glyph.js";
 import { wordProfile } from "../data/profile.js";
@@ -17,14 +17,9 @@ const DEFAULT_TEXT = "the company said its profit rose sharply in the third quar
 
 export function createSentenceView(root, app) {
   const viewState = app.viewState;
-  root.attr("class", "view view-sentence");
-  const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Model");
-  const modelControls = sidebar.append("div").attr("class", "controls");
+  const { group, canvas, title } = viewFrame(root, "sentence");
+  const modelControls = group("Model");
 
-  const canvas = root.append("section").attr("class", "canvas");
-  const head = canvas.append("header").attr("class", "canvas-head");
-  const title = head.append("div").attr("class", "title-row").append("h1").attr("class", "view-title");
   const form = canvas.append("form").attr("class", "sentence-input").attr("autocomplete", "off");
   const textarea = form.append("textarea").attr("name", "text").attr("rows", 2)
     .attr("placeholder", "Type a sentence…").attr("aria-label", "sentence");

@@ -5,7 +5,7 @@ import * as api from "../api.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, appendError, clear } from "./status.js";
 import { exportButtons } from "./exporter.js";
-import { findModel, validLayer, clusterParams, modelOption, layerOptions, viewHandle } from "./common.js";
+import { findModel, validLayer, clusterParams, modelOption, layerOptions, viewHandle, viewFrame } from "./common.js";
 import { trajectoryPlot, PATH_COLORS, CATEGORY_COLORS } from "../charts/index.js";
 import { COLOUR_MODES, axisPair, axisPairs, colourModes, pointValues, qualityText, wordClusterIndex } from "../data/trajectory.js";
 import { modelShape } from "../data/format.js";
@@ -25,17 +25,10 @@ export function projectionParams(model, state) {
 export function createTrajectoryView(root, app) {
   const viewState = app.viewState;
   const specs = app.specs.trajectories;   // the server's declaration of each parameter
-  root.attr("class", "view view-trajectories");
-  const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Projection");
-  const projControls = sidebar.append("div").attr("class", "controls");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Cloud");
-  const cloudControls = sidebar.append("div").attr("class", "controls");
+  const { group, canvas, head, titleRow, title } = viewFrame(root, "trajectories");
+  const projControls = group("Projection");
+  const cloudControls = group("Cloud");
 
-  const canvas = root.append("section").attr("class", "canvas");
-  const head = canvas.append("header").attr("class", "canvas-head");
-  const titleRow = head.append("div").attr("class", "title-row");
-  const title = titleRow.append("h1").attr("class", "view-title");
   const actions = titleRow.append("div").attr("class", "actions");
   const quality = head.append("div").attr("class", "quality traj-quality");
   const form = canvas.append("form").attr("class", "sentence-input traj-input").attr("autocomplete", "off");

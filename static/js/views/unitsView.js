@@ -8,7 +8,7 @@ import * as api from "../api.js";
 import { CHART } from "../events.js";
 import { renderControls } from "./controls.js";
 import { setLoading, showError, appendError, clear, note } from "./status.js";
-import { findModel, validLayer, validKind, modelOption, layerOptions, viewHandle } from "./common.js";
+import { findModel, validLayer, validKind, modelOption, layerOptions, viewHandle, viewFrame } from "./common.js";
 import { textHeatmap, histogramPair, saturationScatter, divergingLegend, GATE_COLORS } from "../charts/index.js";
 import { rankingRows, heatCells, sharedLimit, toggleFocus, parsePhrase, formatPhrase, phraseBetween,
   saturationPoints } from "../data/units.js";
@@ -25,12 +25,9 @@ function joinerFor(tokens) {
 export function createUnitsView(root, app) {
   const viewState = app.viewState;
   const spec = app.specs.ranking;
-  root.attr("class", "view view-units");
-  const sidebar = root.append("aside").attr("class", "sidebar").append("div").attr("class", "panel-inner");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Model");
-  const modelControls = sidebar.append("div").attr("class", "controls");
-  sidebar.append("h2").attr("class", "sidebar-title").text("Rank units by");
-  const rankControls = sidebar.append("div").attr("class", "controls");
+  const { sidebar, group, canvas, head, title } = viewFrame(root, "units");
+  const modelControls = group("Model");
+  const rankControls = group("Rank units by");
   const grammar = sidebar.append("details").attr("class", "grammar");
   grammar.append("summary").text("Patterns and targets");
   grammar.append("div").attr("class", "note").html(
@@ -39,9 +36,6 @@ export function createUnitsView(root, app) {
     "Quote a token with special characters: <code>\"|\"</code>.<br><b>target</b>: <code>position</code>, " +
     "<code>depth ( )</code>, <code>count a b</code> (a's minus b's so far in the sentence).");
 
-  const canvas = root.append("section").attr("class", "canvas");
-  const head = canvas.append("header").attr("class", "canvas-head");
-  const title = head.append("div").attr("class", "title-row").append("h1").attr("class", "view-title");
   const subtitle = head.append("div").attr("class", "quality-line units-subtitle");
   const body = canvas.append("div").attr("class", "canvas-body units-body");
   const rankingBox = body.append("div").attr("class", "ranking");
