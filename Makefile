@@ -1,6 +1,7 @@
 # rnnvis: two commands on a fresh Debian machine with Python 3.11.
 #   make demo   set up .venv, train the demo models if missing, and run the demo
 #   make test   set up .venv (and Chromium for browser tests), then run the whole test suite
+#               (in one pytest-xdist worker per core)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -43,7 +44,7 @@ demo: setup
 
 test: setup-dev system-deps
 	node --test tests/js/
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 bench: setup-dev
 	$(PY) benchmarks/bench_training.py
