@@ -139,9 +139,10 @@ def test_edit_save_train_watch_and_compare(page):
         shot(page, "jobs-running")
         seen = _watch(card, "done", JOB_TIMEOUT / 1000)
         # training (with its validation and test phases) moves the bar forward only, then the
-        # recording of the test split fills it again
+        # recording of the test split fills it again (how many widths the page shows depends on
+        # how busy the machine is: with two test workers a 3-epoch run can pass in two polls)
         training = [w for phase, w, _ in seen if phase in ("train", "valid", "test")]
-        assert len(set(training)) >= 3 and training == sorted(training), seen
+        assert len(set(training)) >= 2 and training == sorted(training), seen
         assert [phase for phase, _, _ in seen][-1] == "evaluate" and seen[-1][1] == 100, seen
         points = [n for _, _, n in seen]
         assert points[-1] > points[0] >= 1, seen                       # the curve grew
